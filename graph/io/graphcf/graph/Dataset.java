@@ -1,0 +1,42 @@
+package io.graphcf.graph;
+
+/**
+ * A train/test split on the heap, in dense ordinals: the training graph (both directions) and the
+ * held-out test interactions (users × items). Test may be empty (a model trained on all data).
+ */
+public final class Dataset {
+  private final Interactions train;
+  private final CsrMatrix test;
+
+  public Dataset(Interactions train, CsrMatrix test) {
+    if (test.rows() != train.numUsers() || test.cols() != train.numItems()) {
+      throw new IllegalArgumentException("test shape " + test.rows() + " x " + test.cols()
+          + " does not match train " + train.numUsers() + " x " + train.numItems());
+    }
+    this.train = train;
+    this.test = test;
+  }
+
+  public Interactions train() {
+    return train;
+  }
+
+  /** Users × items held-out interactions. */
+  public CsrMatrix test() {
+    return test;
+  }
+
+  public int numUsers() {
+    return train.numUsers();
+  }
+
+  public int numItems() {
+    return train.numItems();
+  }
+
+  @Override
+  public String toString() {
+    return "Dataset[users=" + numUsers() + ", items=" + numItems() + ", train=" + train.nnz() + ", test="
+        + test.nnz() + "]";
+  }
+}
