@@ -1,0 +1,99 @@
+package io.graphcf.propagation.train;
+
+import io.graphcf.propagation.Workers;
+
+/**
+ * Adam (Kingma &amp; Ba, 2015) over one flat parameter array, with PyTorch's semantics: every
+ * step decays the moments of every parameter (a dense gradient with zeros for untouched rows), and
+ * bias correction uses the step count. The moments are part of the model's saved state so that
+ * training resumes exactly.
+ */
+public final class Adam {
+  private static final int CHUNK = 1 << 14;
+
+  private final float lr;
+  private final float beta1;
+  private final float beta2;
+  private final float eps;
+  private final float[] m;
+  private final float[] v;
+  private long step;
+
+  public Adam(int size, float lr, float beta1, float beta2, float eps) {
+    if (!(lr > 0)) {
+      throw new IllegalArgumentException("lr must be > 0, got " + lr);
+    }
+    this.lr = lr;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.m = new float[size];
+    this.v = new float[size];
+  }
+
+  /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8. */
+  public Adam(int size, float lr) {
+    this(size, lr, 0.9f, 0.999f, 1e-8f);
+  }
+
+  /** Applies one step to {@code params} with gradient {@code grad} (same length). */
+  public void step(float[] params, float[] grad, Workers workers) {
+    if (params.length != m.length || grad.length != m.length) {
+      throw new IllegalArgumentException("size mismatch: optimiser=" + m.length + ", params=" + params.length
+          + ", grad=" + grad.length);
+    }
+    step++;
+    float bc1 = (float) (1.0 - Math.pow(beta1, step));
+    float bc2 = (float) (1.0 - Math.pow(beta2, step));
+    // θ ← θ − lr · m̂ / (sqrt(v̂) + ε), m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t)
+    float stepSize = lr / bc1;
+    float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+    int n = m.length;
+    int tasks = (n + CHUNK - 1) / CHUNK;
+    workers.run(tasks, t -> update(params, grad, t * CHUNK, Math.min(n, (t + 1) * CHUNK), stepSize, invSqrtBc2));
+  }
+
+  private void update(float[] p, float[] g, int from, int to, float stepSize, float invSqrtBc2) {
+    float b1 = beta1;
+    float b2 = beta2;
+    float c1 = 1f - b1;
+    float c2 = 1f - b2;
+    float e = eps;
+    float[] mm = m;
+    float[] vv = v;
+    for (int k = from; k < to; k++) {
+      float gk = g[k];
+      float mk = b1 * mm[k] + c1 * gk;
+      float vk = b2 * vv[k] + c2 * gk * gk;
+      mm[k] = mk;
+      vv[k] = vk;
+      p[k] -= stepSize * mk / ((float) Math.sqrt(vk) * invSqrtBc2 + e);
+    }
+  }
+
+  /** Steps taken so far. */
+  public long steps() {
+    return step;
+  }
+
+  /** First moments; part of the saved state. */
+  public float[] firstMoment() {
+    return m;
+  }
+
+  /** Second moments; part of the saved state. */
+  public float[] secondMoment() {
+    return v;
+  }
+
+  /** Restores the state saved from {@link #firstMoment()}, {@link #secondMoment()}, {@link #steps()}. */
+  public void restore(float[] first, float[] second, long steps) {
+    if (first.length != m.length || second.length != v.length) {
+      throw new IllegalArgumentException("optimiser state size mismatch: expected " + m.length + ", got "
+          + first.length + " and " + second.length);
+    }
+    System.arraycopy(first, 0, m, 0, m.length);
+    System.arraycopy(second, 0, v, 0, v.length);
+    this.step = steps;
+  }
+}
