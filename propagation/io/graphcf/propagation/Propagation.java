@@ -29,6 +29,93 @@ public final class Propagation {
     workers.run(b.length - 1, t -> SparseKernels.gather(ptr, idx, w, users, dim, outItems, b[t], b[t + 1]));
   }
 
+  /**
+   * outUsers = R̃ · items on the listed user rows only: for each {@code u = rows[j]}, {@code j < nRows},
+   * {@code outUsers[u,:] = Σ_i Â[u,i] · items[i,:]}; all other rows of {@code outUsers} are left as they
+   * are. The rows must be distinct and in range; the work is split over the list balanced by degree.
+   */
+  public static void usersFromItemsRows(NormalizedAdjacency a, float[] items, int dim, float[] outUsers,
+      int[] rows, int nRows, Workers workers) {
+    checkShape("items", items, a.numItems(), dim);
+    checkShape("outUsers", outUsers, a.numUsers(), dim);
+    checkRows("rows", rows, nRows, a.numUsers(), "numUsers");
+    int[] ptr = a.graph().userItems().rowPtr();
+    int[] idx = a.graph().userItems().colIdx();
+    float[] w = a.userWeights();
+    int[] b = RowPartition.byNnz(ptr, rows, nRows, Math.min(workers.threads(), Math.max(1, nRows)));
+    workers.run(b.length - 1, t -> SparseKernels.gatherRows(ptr, idx, w, items, dim, outUsers, rows, b[t], b[t + 1]));
+  }
+
+  /**
+   * outItems = R̃ᵀ · users on the listed item rows only: for each {@code i = rows[j]}, {@code j < nRows},
+   * {@code outItems[i,:] = Σ_u Â[i,u] · users[u,:]}; all other rows of {@code outItems} are left as they
+   * are. The rows must be distinct and in range; the work is split over the list balanced by degree.
+   */
+  public static void itemsFromUsersRows(NormalizedAdjacency a, float[] users, int dim, float[] outItems,
+      int[] rows, int nRows, Workers workers) {
+    checkShape("users", users, a.numUsers(), dim);
+    checkShape("outItems", outItems, a.numItems(), dim);
+    checkRows("rows", rows, nRows, a.numItems(), "numItems");
+    int[] ptr = a.graph().itemUsers().rowPtr();
+    int[] idx = a.graph().itemUsers().colIdx();
+    float[] w = a.itemWeights();
+    int[] b = RowPartition.byNnz(ptr, rows, nRows, Math.min(workers.threads(), Math.max(1, nRows)));
+    workers.run(b.length - 1, t -> SparseKernels.gatherRows(ptr, idx, w, users, dim, outItems, rows, b[t], b[t + 1]));
+  }
+
+  /**
+   * outItems += R̃ᵀ · users restricted to the listed user rows, as if every other row of {@code users}
+   * were zero: for each {@code u = srcUsers[j]}, {@code j < nSrc}, and each item i of u,
+   * {@code outItems[i,:] += Â[i,u] · users[u,:]}. Cost is the listed users' degrees, not the graph's
+   * size. The rows must be distinct and in range. Single-threaded (the writes of different sources
+   * collide, and atomics would cost more than they save).
+   */
+  public static void scatterItemsFromUsers(NormalizedAdjacency a, float[] users, int dim, int[] srcUsers, int nSrc,
+      float[] outItems) {
+    checkShape("users", users, a.numUsers(), dim);
+    checkShape("outItems", outItems, a.numItems(), dim);
+    checkRows("srcUsers", srcUsers, nSrc, a.numUsers(), "numUsers");
+    // R̃ᵀ[i,u] = R̃[u,i] = userWeights at the edge (u,i) of userItems: push along the users' rows.
+    SparseKernels.scatter(a.graph().userItems().rowPtr(), a.graph().userItems().colIdx(), a.userWeights(),
+        users, dim, srcUsers, nSrc, outItems);
+  }
+
+  /**
+   * outUsers += R̃ · items restricted to the listed item rows, as if every other row of {@code items}
+   * were zero: for each {@code i = srcItems[j]}, {@code j < nSrc}, and each user u of i,
+   * {@code outUsers[u,:] += Â[u,i] · items[i,:]}. The rows must be distinct and in range.
+   * Single-threaded, like {@link #scatterItemsFromUsers}.
+   */
+  public static void scatterUsersFromItems(NormalizedAdjacency a, float[] items, int dim, int[] srcItems, int nSrc,
+      float[] outUsers) {
+    checkShape("items", items, a.numItems(), dim);
+    checkShape("outUsers", outUsers, a.numUsers(), dim);
+    checkRows("srcItems", srcItems, nSrc, a.numItems(), "numItems");
+    SparseKernels.scatter(a.graph().itemUsers().rowPtr(), a.graph().itemUsers().colIdx(), a.itemWeights(),
+        items, dim, srcItems, nSrc, outUsers);
+  }
+
+  /** Checks {@code 0 <= n <= list.length} and that {@code list[0..n)} are distinct and in {@code [0, bound)}. */
+  static void checkRows(String name, int[] list, int n, int bound, String boundName) {
+    if (n < 0 || n > list.length) {
+      throw new IllegalArgumentException("n" + name.substring(0, 1).toUpperCase() + name.substring(1)
+          + " out of range: expected 0.." + list.length + " (" + name + ".length), got " + n);
+    }
+    long[] seen = new long[(bound + 63) >>> 6];
+    for (int j = 0; j < n; j++) {
+      int r = list[j];
+      if (r < 0 || r >= bound) {
+        throw new IllegalArgumentException(name + "[" + j + "] out of range: expected 0.." + (bound - 1)
+            + " (" + boundName + "=" + bound + "), got " + r);
+      }
+      long bit = 1L << r;
+      if ((seen[r >>> 6] & bit) != 0) {
+        throw new IllegalArgumentException(name + "[" + j + "] = " + r + " is listed twice; rows must be distinct");
+      }
+      seen[r >>> 6] |= bit;
+    }
+  }
+
   static void checkShape(String name, float[] m, int rows, int dim) {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be >= 1, got " + dim);

@@ -29,4 +29,31 @@ public final class RowPartition {
     bounds[parts] = rows;
     return bounds;
   }
+
+  /**
+   * Bounds over a row list: {@code parts + 1} positions into {@code rows[0..n)}, range {@code k} is
+   * list positions {@code [bounds[k], bounds[k+1])}, balanced by {@code degree + 1} of the listed rows.
+   */
+  public static int[] byNnz(int[] rowPtr, int[] rows, int n, int parts) {
+    if (parts < 1) {
+      throw new IllegalArgumentException("parts must be >= 1, got " + parts);
+    }
+    long total = 0;
+    for (int j = 0; j < n; j++) {
+      total += rowPtr[rows[j] + 1] - rowPtr[rows[j]] + 1;
+    }
+    int[] bounds = new int[parts + 1];
+    long acc = 0;
+    int j = 0;
+    for (int k = 1; k < parts; k++) {
+      long target = total * k / parts;
+      while (j < n && acc < target) {
+        acc += rowPtr[rows[j] + 1] - rowPtr[rows[j]] + 1;
+        j++;
+      }
+      bounds[k] = j;
+    }
+    bounds[parts] = n;
+    return bounds;
+  }
 }
