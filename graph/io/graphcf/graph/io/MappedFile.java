@@ -19,16 +19,20 @@ import java.util.zip.CRC32C;
  * the file. Instances are immutable after open and safe to read from many threads.
  */
 public final class MappedFile implements Closeable {
-  private static final long CHUNK = 1L << FileFormat.CHUNK_SHIFT;
-  private static final long CHUNK_MASK = CHUNK - 1;
   private static final int OVERLAP = 8;
 
+  private final int chunkShift;
+  private final long chunkSize;
+  private final long chunkMask;
   private final Path path;
   private final int version;
   private final long length;
   private final ByteBuffer[] chunks;
 
-  private MappedFile(Path path, int version, long length, ByteBuffer[] chunks) {
+  private MappedFile(Path path, int version, long length, ByteBuffer[] chunks, int chunkShift) {
+    this.chunkShift = chunkShift;
+    this.chunkSize = 1L << chunkShift;
+    this.chunkMask = chunkSize - 1;
     this.path = path;
     this.version = version;
     this.length = length;
@@ -42,15 +46,21 @@ public final class MappedFile implements Closeable {
    * @param maxVersion the newest format version this reader understands
    */
   public static MappedFile open(Path path, int magic, int maxVersion) throws IOException {
+    return open(path, magic, maxVersion, FileFormat.CHUNK_SHIFT);
+  }
+
+  /** As {@link #open(Path, int, int)} with a chosen chunk size (tests use small chunks). */
+  static MappedFile open(Path path, int magic, int maxVersion, int chunkShift) throws IOException {
+    final long chunk = 1L << chunkShift;
     ByteBuffer[] chunks;
     long length;
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       length = ch.size();
-      int n = (int) ((length + CHUNK - 1) >>> FileFormat.CHUNK_SHIFT);
+      int n = (int) ((length + chunk - 1) >>> chunkShift);
       chunks = new ByteBuffer[Math.max(n, 1)];
       for (int i = 0; i < n; i++) {
-        long start = (long) i << FileFormat.CHUNK_SHIFT;
-        long size = Math.min(length - start, CHUNK + OVERLAP);
+        long start = (long) i << chunkShift;
+        long size = Math.min(length - start, chunk + OVERLAP);
         MappedByteBuffer mb = ch.map(FileChannel.MapMode.READ_ONLY, start, size);
         chunks[i] = mb.order(ByteOrder.LITTLE_ENDIAN);
       }
@@ -64,7 +74,7 @@ public final class MappedFile implements Closeable {
       throw new CorruptFileException(path, "file is " + length + " bytes, shorter than header and footer ("
           + (FileFormat.HEADER_BYTES + FileFormat.FOOTER_BYTES) + "): truncated");
     }
-    MappedFile f = new MappedFile(path, 0, length, chunks);
+    MappedFile f = new MappedFile(path, 0, length, chunks, chunkShift);
     int gotMagic = f.getInt(0);
     if (gotMagic != magic) {
       throw new CorruptFileException(path, 0, "bad magic: expected '" + FileFormat.magicName(magic)
@@ -89,15 +99,15 @@ public final class MappedFile implements Closeable {
       throw new CorruptFileException(path, "checksum mismatch: footer says " + Long.toHexString(expected)
           + ", content hashes to " + Long.toHexString(actual) + " (file is corrupt)");
     }
-    return new MappedFile(path, gotVersion, length, chunks);
+    return new MappedFile(path, gotVersion, length, chunks, chunkShift);
   }
 
   private long checksum(long end) {
     CRC32C crc = new CRC32C();
-    for (long start = 0; start < end; start += CHUNK) {
-      ByteBuffer b = chunks[(int) (start >>> FileFormat.CHUNK_SHIFT)].duplicate();
+    for (long start = 0; start < end; start += chunkSize) {
+      ByteBuffer b = chunks[(int) (start >>> chunkShift)].duplicate();
       b.position(0);
-      b.limit((int) Math.min(CHUNK, end - start));
+      b.limit((int) Math.min(chunkSize, end - start));
       crc.update(b);
     }
     return crc.getValue();
@@ -126,34 +136,34 @@ public final class MappedFile implements Closeable {
   }
 
   private ByteBuffer chunk(long pos) {
-    return chunks[(int) (pos >>> FileFormat.CHUNK_SHIFT)];
+    return chunks[(int) (pos >>> chunkShift)];
   }
 
   public byte getByte(long pos) {
-    return chunk(pos).get((int) (pos & CHUNK_MASK));
+    return chunk(pos).get((int) (pos & chunkMask));
   }
 
   public int getInt(long pos) {
-    return chunk(pos).getInt((int) (pos & CHUNK_MASK));
+    return chunk(pos).getInt((int) (pos & chunkMask));
   }
 
   public long getLong(long pos) {
-    return chunk(pos).getLong((int) (pos & CHUNK_MASK));
+    return chunk(pos).getLong((int) (pos & chunkMask));
   }
 
   public float getFloat(long pos) {
-    return chunk(pos).getFloat((int) (pos & CHUNK_MASK));
+    return chunk(pos).getFloat((int) (pos & chunkMask));
   }
 
   public double getDouble(long pos) {
-    return chunk(pos).getDouble((int) (pos & CHUNK_MASK));
+    return chunk(pos).getDouble((int) (pos & chunkMask));
   }
 
   /** Copies {@code len} ints starting at byte {@code pos} into {@code dst[off..]}. */
   public void getInts(long pos, int[] dst, int off, int len) {
     while (len > 0) {
-      int inChunk = (int) (pos & CHUNK_MASK);
-      int n = (int) Math.min(len, (CHUNK - inChunk) >>> 2);
+      int inChunk = (int) (pos & chunkMask);
+      int n = (int) Math.min(len, (chunkSize - inChunk) >>> 2);
       if (n == 0) {
         dst[off++] = getInt(pos);
         pos += 4;
@@ -172,8 +182,8 @@ public final class MappedFile implements Closeable {
   /** Copies {@code len} longs starting at byte {@code pos} into {@code dst[off..]}. */
   public void getLongs(long pos, long[] dst, int off, int len) {
     while (len > 0) {
-      int inChunk = (int) (pos & CHUNK_MASK);
-      int n = (int) Math.min(len, (CHUNK - inChunk) >>> 3);
+      int inChunk = (int) (pos & chunkMask);
+      int n = (int) Math.min(len, (chunkSize - inChunk) >>> 3);
       if (n == 0) {
         dst[off++] = getLong(pos);
         pos += 8;
@@ -192,8 +202,8 @@ public final class MappedFile implements Closeable {
   /** Copies {@code len} floats starting at byte {@code pos} into {@code dst[off..]}. */
   public void getFloats(long pos, float[] dst, int off, int len) {
     while (len > 0) {
-      int inChunk = (int) (pos & CHUNK_MASK);
-      int n = (int) Math.min(len, (CHUNK - inChunk) >>> 2);
+      int inChunk = (int) (pos & chunkMask);
+      int n = (int) Math.min(len, (chunkSize - inChunk) >>> 2);
       if (n == 0) {
         dst[off++] = getFloat(pos);
         pos += 4;
@@ -212,8 +222,8 @@ public final class MappedFile implements Closeable {
   /** Copies {@code len} bytes starting at {@code pos} into {@code dst[off..]}. */
   public void getBytes(long pos, byte[] dst, int off, int len) {
     while (len > 0) {
-      int inChunk = (int) (pos & CHUNK_MASK);
-      int n = (int) Math.min(len, CHUNK - inChunk);
+      int inChunk = (int) (pos & chunkMask);
+      int n = (int) Math.min(len, chunkSize - inChunk);
       ByteBuffer b = chunk(pos).duplicate();
       b.position(inChunk);
       b.get(dst, off, n);
