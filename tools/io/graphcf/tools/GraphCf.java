@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     description = "Graph-native collaborative filtering: import interaction logs, train and evaluate models, recommend.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      BenchCommand.class,
     })
 public final class GraphCf {
   public static final int EXIT_OK = 0;
