@@ -1,0 +1,71 @@
+package io.graphcf.index;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/** Seeded test vectors and a naive top-k reference (full sort), independent of the searchers. */
+final class IndexTestData {
+  private IndexTestData() {}
+
+  /** n × dim Gaussian rows, each scaled by exp(0.5 z) so norms vary (like trained embeddings). */
+  static float[] gaussian(int n, int dim, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] x = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      double scale = Math.exp(0.5 * gauss(r));
+      for (int k = 0; k < dim; k++) {
+        x[i * dim + k] = (float) (gauss(r) * scale);
+      }
+    }
+    return x;
+  }
+
+  static double gauss(SplittableRandom r) {
+    double u = r.nextDouble();
+    double v = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Naive reference: score every allowed item in double precision, sort, keep k ordinals. */
+  static int[] bruteForce(float[] items, int n, int dim, float[] q, int qOff, int k, java.util.function.IntPredicate allowed) {
+    Integer[] ids = new Integer[n];
+    double[] s = new double[n];
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+      if (allowed != null && !allowed.test(i)) {
+        continue;
+      }
+      double d = 0;
+      for (int j = 0; j < dim; j++) {
+        d += (double) q[qOff + j] * items[i * dim + j];
+      }
+      s[i] = d;
+      ids[c++] = i;
+    }
+    Integer[] keep = Arrays.copyOf(ids, c);
+    Arrays.sort(keep, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
+    int m = Math.min(k, c);
+    int[] out = new int[m];
+    for (int i = 0; i < m; i++) {
+      out[i] = keep[i];
+    }
+    return out;
+  }
+
+  /** |a ∩ b| / |b|. */
+  static double overlap(int[] got, int[] expected) {
+    if (expected.length == 0) {
+      return 1.0;
+    }
+    int hit = 0;
+    for (int e : expected) {
+      for (int g : got) {
+        if (g == e) {
+          hit++;
+          break;
+        }
+      }
+    }
+    return (double) hit / expected.length;
+  }
+}
