@@ -24,6 +24,14 @@ public interface EpochTrainer {
   /** Every hyperparameter and the seed, for the model's metadata. */
   ObjectNode hyperparameters();
 
+  /** Optimiser steps (batches) per epoch, for the loop's progress bar; 0 if unknown. */
+  default long stepsPerEpoch() {
+    return 0;
+  }
+
+  /** The loop's progress callback: the trainer calls {@code listener.accept(1)} after each step. */
+  default void progressListener(java.util.function.LongConsumer listener) {}
+
   /** Runs one epoch (epochs count from 1) and returns its mean training loss. */
   double trainEpoch(int epoch);
 

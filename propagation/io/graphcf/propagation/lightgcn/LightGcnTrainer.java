@@ -1,0 +1,703 @@
+package io.graphcf.propagation.lightgcn;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.graphcf.graph.CsrMatrix;
+import io.graphcf.graph.Interactions;
+import io.graphcf.propagation.NormalizedAdjacency;
+import io.graphcf.propagation.Propagation;
+import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.eval.UserScorer;
+import io.graphcf.propagation.model.FloatMatrix;
+import io.graphcf.propagation.model.ModelReader;
+import io.graphcf.propagation.model.ModelWriter;
+import io.graphcf.propagation.train.Adam;
+import io.graphcf.propagation.train.EpochTrainer;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
+
+/**
+ * LightGCN (He, Deng, Wang, Li, Zhang, Wang: "LightGCN: Simplifying and Powering Graph Convolution
+ * Network for Recommendation", SIGIR 2020) trained with BPR, and MF-BPR as its zero-layer case.
+ *
+ * <p>Model: ego embeddings E⁰ (users then items, N(0, 0.1²) as the reference code), layers
+ * E^{k+1} = Â E^k over the normalised bipartite adjacency, final embedding E = 1/(K+1) Σ_k E^k, score
+ * = dot product. Loss per batch of (u, i, j) triples: mean softplus(s_uj − s_ui) plus
+ * decay · ½(‖e⁰_u‖² + ‖e⁰_i‖² + ‖e⁰_j‖²) / batch on the batch's ego rows; Adam.
+ *
+ * <p>Backward pass by hand: Â is symmetric and the propagation linear, so with G = ∂L/∂E,
+ * ∂L/∂E⁰ = 1/(K+1) Σ_k Â^k G, evaluated by Horner's rule T_K = G, T_{k−1} = G + Â T_k. G is non-zero on
+ * the batch's rows only, so both passes follow frontiers: the forward computes layer k only on the rows
+ * that layer k+1 of the batch reads; the backward scatters from the support of T_k while it is small and
+ * switches to row-restricted or full gathers as it widens. Every buffer is allocated once.
+ *
+ * <p>Reproducible: the initialisation comes from {@code seed}, epoch e's triples from a stream derived
+ * from (seed, e); the same seed and thread count give bit-identical parameters, and a run resumed from
+ * a checkpoint continues exactly as an uninterrupted one.
+ */
+public final class LightGcnTrainer implements EpochTrainer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Forward: a row-restricted product covering more than this share of the edges is done in full. */
+  static final double FORWARD_FULL = 0.85;
+  /** Backward: the same for the gathers. */
+  static final double BACKWARD_FULL = 0.85;
+  /** Backward: a single-threaded scatter edge costs about this many parallel gather edges per thread. */
+  static final double SCATTER_COST = 2.0;
+
+  private final Interactions train;
+  private final NormalizedAdjacency adj;
+  private final LightGcnConfig config;
+  private final Workers workers;
+  private final BprSampler sampler;
+  private final int numUsers;
+  private final int numItems;
+  private final int dim;
+  private final int layers;
+  private final long nnz;
+
+  private final float[] egoUsers;
+  private final float[] egoItems;
+  private final float[] gradUsers;
+  private final float[] gradItems;
+  private final Adam adamUsers;
+  private final Adam adamItems;
+
+  // Forward: layerUsers[k], layerItems[k] = E^k (k = 0 is the ego embeddings), valid on need*[k].
+  private final float[][] layerUsers;
+  private final float[][] layerItems;
+  private final RowSet[] needUsers;
+  private final RowSet[] needItems;
+  private final RowSet.Marks userMarks;
+  private final RowSet.Marks itemMarks;
+  private final RowSet batchUsers;
+  private final RowSet batchItems;
+
+  // Backward (Horner): two buffers per side, plus the gradient itself as the last target.
+  private final float[][] hornerUsers;
+  private final float[][] hornerItems;
+  private final RowSet[] hornerUserSupport;
+  private final RowSet[] hornerItemSupport;
+  private final RowSet gradUserSupport;
+  private final RowSet gradItemSupport;
+
+  // Per-batch triples, final embeddings of their rows and the gradients on those.
+  private final int[] tripleUsers;
+  private final int[] triplePos;
+  private final int[] tripleNeg;
+  private final float[] finalU;
+  private final float[] finalI;
+  private final float[] finalJ;
+  private final float[] gradU;
+  private final float[] gradI;
+  private final float[] gradJ;
+
+  private float[] finalUsers;
+  private float[] finalItems;
+  private boolean finalValid;
+  private LongConsumer progress = n -> {};
+  double forwardFull = FORWARD_FULL;
+  double backwardFull = BACKWARD_FULL;
+  double scatterCost = SCATTER_COST;
+  private final long[] phaseNanos = new long[5];
+  private final long[] strategyCounts = new long[4];
+
+  /** A fresh model initialised from {@code config.seed()}. */
+  public LightGcnTrainer(Interactions train, LightGcnConfig config, Workers workers) {
+    this.train = train;
+    this.config = config;
+    this.workers = workers;
+    this.adj = NormalizedAdjacency.of(train, Math.max(1, workers.threads()));
+    this.sampler = new BprSampler(train.userItems());
+    this.numUsers = train.numUsers();
+    this.numItems = train.numItems();
+    this.dim = config.dim();
+    this.layers = config.layers();
+    this.nnz = train.nnz();
+    if ((long) Math.max(numUsers, numItems) * dim > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("embedding table too large for one array: " + Math.max(numUsers, numItems)
+          + " x " + dim);
+    }
+    this.egoUsers = new float[numUsers * dim];
+    this.egoItems = new float[numItems * dim];
+    SplittableRandom init = initRandom(config.seed());
+    // E⁰ ~ N(0, 0.1²): nn.init.normal_(std=0.1) in the reference
+    for (int k = 0; k < egoUsers.length; k++) {
+      egoUsers[k] = (float) (0.1 * init.nextGaussian());
+    }
+    for (int k = 0; k < egoItems.length; k++) {
+      egoItems[k] = (float) (0.1 * init.nextGaussian());
+    }
+    this.gradUsers = new float[egoUsers.length];
+    this.gradItems = new float[egoItems.length];
+    this.adamUsers = new Adam(egoUsers.length, config.lr());
+    this.adamItems = new Adam(egoItems.length, config.lr());
+
+    this.layerUsers = new float[layers + 1][];
+    this.layerItems = new float[layers + 1][];
+    layerUsers[0] = egoUsers;
+    layerItems[0] = egoItems;
+    this.needUsers = new RowSet[layers + 1];
+    this.needItems = new RowSet[layers + 1];
+    for (int k = 1; k <= layers; k++) {
+      layerUsers[k] = new float[egoUsers.length];
+      layerItems[k] = new float[egoItems.length];
+      needUsers[k] = new RowSet(numUsers);
+      needItems[k] = new RowSet(numItems);
+    }
+    this.userMarks = new RowSet.Marks(numUsers);
+    this.itemMarks = new RowSet.Marks(numItems);
+    int b = config.batch();
+    this.batchUsers = new RowSet(Math.min(numUsers, b));
+    this.batchItems = new RowSet(Math.min(numItems, 2 * b));
+    int hornerBuffers = layers == 0 ? 0 : 2;
+    this.hornerUsers = new float[hornerBuffers][egoUsers.length];
+    this.hornerItems = new float[hornerBuffers][egoItems.length];
+    this.hornerUserSupport = new RowSet[hornerBuffers];
+    this.hornerItemSupport = new RowSet[hornerBuffers];
+    for (int h = 0; h < hornerBuffers; h++) {
+      hornerUserSupport[h] = new RowSet(numUsers);
+      hornerItemSupport[h] = new RowSet(numItems);
+    }
+    this.gradUserSupport = new RowSet(numUsers);
+    this.gradItemSupport = new RowSet(numItems);
+    this.tripleUsers = new int[b];
+    this.triplePos = new int[b];
+    this.tripleNeg = new int[b];
+    this.finalU = new float[b * dim];
+    this.finalI = new float[b * dim];
+    this.finalJ = new float[b * dim];
+    this.gradU = new float[b * dim];
+    this.gradI = new float[b * dim];
+    this.gradJ = new float[b * dim];
+  }
+
+  public LightGcnConfig config() {
+    return config;
+  }
+
+  public int numUsers() {
+    return numUsers;
+  }
+
+  public int numItems() {
+    return numItems;
+  }
+
+  /** The ego embeddings E⁰ of the users (live; numUsers × dim). */
+  public float[] egoUsers() {
+    return egoUsers;
+  }
+
+  /** The ego embeddings E⁰ of the items (live; numItems × dim). */
+  public float[] egoItems() {
+    return egoItems;
+  }
+
+  @Override
+  public String modelName() {
+    return config.modelName();
+  }
+
+  @Override
+  public ObjectNode hyperparameters() {
+    return config.toJson(JSON);
+  }
+
+  @Override
+  public long stepsPerEpoch() {
+    return (nnz + config.batch() - 1) / config.batch();
+  }
+
+  @Override
+  public void progressListener(LongConsumer listener) {
+    this.progress = listener == null ? n -> {} : listener;
+  }
+
+  /** The random stream of epoch {@code epoch}: a function of (seed, epoch) only, so resume is exact. */
+  static SplittableRandom epochRandom(long seed, int epoch) {
+    SplittableRandom root = new SplittableRandom(seed);
+    root.split(); // the initialisation's stream
+    SplittableRandom epochs = root.split();
+    SplittableRandom r = epochs.split();
+    for (int e = 1; e < epoch; e++) {
+      r = epochs.split();
+    }
+    return r;
+  }
+
+  /** The initialisation's stream (the first split of the seed's root). */
+  static SplittableRandom initRandom(long seed) {
+    return new SplittableRandom(seed).split();
+  }
+
+  @Override
+  public double trainEpoch(int epoch) {
+    if (epoch < 1) {
+      throw new IllegalArgumentException("epochs count from 1, got " + epoch);
+    }
+    finalValid = false;
+    SplittableRandom rng = epochRandom(config.seed(), epoch);
+    long steps = stepsPerEpoch();
+    int batch = config.batch();
+    double sum = 0;
+    for (long s = 0; s < steps; s++) {
+      int n = (int) Math.min(batch, nnz - s * batch);
+      long t0 = System.nanoTime();
+      sampler.sample(rng, n, tripleUsers, triplePos, tripleNeg);
+      phaseNanos[0] += System.nanoTime() - t0;
+      sum += step(n);
+      progress.accept(1);
+    }
+    return sum / steps;
+  }
+
+  /**
+   * One optimisation step on the triples in {@code tripleUsers/Pos/Neg[0..n)}; returns the batch loss
+   * (BPR mean plus the weighted L2 term).
+   */
+  double step(int n) {
+    double loss = gradient(n);
+    long t2 = System.nanoTime();
+    adamUsers.step(egoUsers, gradUsers, workers);
+    adamItems.step(egoItems, gradItems, workers);
+    phaseNanos[3] += System.nanoTime() - t2;
+    return loss;
+  }
+
+  /** The loss of the triples in {@code tripleUsers/Pos/Neg[0..n)} and its gradient in gradUsers/Items. */
+  double gradient(int n) {
+    long t0 = System.nanoTime();
+    batchSets(n);
+    forward();
+    long t1 = System.nanoTime();
+    double loss = lossAndGradient(n);
+    backward(n);
+    regularise(n);
+    phaseNanos[1] += t1 - t0;
+    phaseNanos[2] += System.nanoTime() - t1;
+    return loss;
+  }
+
+  /** Test hook: loss and gradient (left in {@link #gradUsers}/{@link #gradItems}) for given triples. */
+  double gradient(int[] users, int[] pos, int[] neg, int n) {
+    System.arraycopy(users, 0, tripleUsers, 0, n);
+    System.arraycopy(pos, 0, triplePos, 0, n);
+    System.arraycopy(neg, 0, tripleNeg, 0, n);
+    return gradient(n);
+  }
+
+  /** How often the backward pass scattered, gathered listed rows, gathered in full (test hook). */
+  long[] strategyCounts() {
+    return strategyCounts;
+  }
+
+  float[] gradUsers() {
+    return gradUsers;
+  }
+
+  float[] gradItems() {
+    return gradItems;
+  }
+
+  private void batchSets(int n) {
+    int[] userPtr = train.userItems().rowPtr();
+    int[] itemPtr = train.itemUsers().rowPtr();
+    batchUsers.clear();
+    int gen = userMarks.next();
+    for (int b = 0; b < n; b++) {
+      batchUsers.add(tripleUsers[b], gen, userMarks.stamp, userPtr);
+    }
+    batchItems.clear();
+    gen = itemMarks.next();
+    for (int b = 0; b < n; b++) {
+      batchItems.add(triplePos[b], gen, itemMarks.stamp, itemPtr);
+      batchItems.add(tripleNeg[b], gen, itemMarks.stamp, itemPtr);
+    }
+  }
+
+  /** Computes E^1..E^K on exactly the rows the batch's final embeddings read (or in full when that pays). */
+  private void forward() {
+    if (layers == 0) {
+      return;
+    }
+    CsrMatrix ui = train.userItems();
+    CsrMatrix iu = train.itemUsers();
+    // Rows needed at layer K are the batch; at layer k < K the batch plus the neighbours of layer k+1's rows.
+    needUsers[layers].clear();
+    needItems[layers].clear();
+    copy(batchUsers, needUsers[layers]);
+    copy(batchItems, needItems[layers]);
+    for (int k = layers - 1; k >= 1; k--) {
+      neighbours(needUsers[k], batchUsers, needItems[k + 1], iu, ui.rowPtr(), userMarks, forwardFull);
+      neighbours(needItems[k], batchItems, needUsers[k + 1], ui, iu.rowPtr(), itemMarks, forwardFull);
+    }
+    for (int k = 1; k <= layers; k++) {
+      // E^k_U = R̃ E^{k-1}_I on needUsers[k];  E^k_I = R̃ᵀ E^{k-1}_U on needItems[k]
+      RowSet su = needUsers[k];
+      if (su.full) {
+        Propagation.usersFromItems(adj, layerItems[k - 1], dim, layerUsers[k], workers);
+      } else {
+        Propagation.usersFromItemsRows(adj, layerItems[k - 1], dim, layerUsers[k], su.rows, su.size, workers);
+      }
+      RowSet si = needItems[k];
+      if (si.full) {
+        Propagation.itemsFromUsers(adj, layerUsers[k - 1], dim, layerItems[k], workers);
+      } else {
+        Propagation.itemsFromUsersRows(adj, layerUsers[k - 1], dim, layerItems[k], si.rows, si.size, workers);
+      }
+    }
+  }
+
+  /** out = base ∪ N(src), sorted, or full when its edges exceed {@code fullShare} of all edges. */
+  private void neighbours(RowSet out, RowSet base, RowSet src, CsrMatrix srcToOut, int[] outPtr, RowSet.Marks marks,
+      double fullShare) {
+    if (src.full) {
+      out.clear();
+      out.setFull(nnz);
+      return;
+    }
+    out.unionNeighbours(base, src, srcToOut, outPtr, marks);
+    if (out.nnz > fullShare * nnz) {
+      out.setFull(nnz);
+    } else {
+      out.sort(marks);
+    }
+  }
+
+  private static void copy(RowSet from, RowSet to) {
+    System.arraycopy(from.rows, 0, to.rows, 0, from.size);
+    to.size = from.size;
+    to.nnz = from.nnz;
+    to.full = from.full;
+  }
+
+  /**
+   * Final embeddings of the batch's rows, the loss, and G = ∂L/∂E on them scaled by 1/(K+1) (the
+   * filter's constant, folded in here so that Horner's rule yields the gradient directly).
+   */
+  private double lossAndGradient(int n) {
+    float c = 1f / (layers + 1);
+    int d = dim;
+    for (int b = 0; b < n; b++) {
+      finalRow(layerUsers, tripleUsers[b], finalU, b, c);
+      finalRow(layerItems, triplePos[b], finalI, b, c);
+      finalRow(layerItems, tripleNeg[b], finalJ, b, c);
+    }
+    double bpr = 0;
+    float inv = 1f / n;
+    for (int b = 0; b < n; b++) {
+      int o = b * d;
+      float sPos = 0f;
+      float sNeg = 0f;
+      for (int k = 0; k < d; k++) {
+        sPos += finalU[o + k] * finalI[o + k];
+        sNeg += finalU[o + k] * finalJ[o + k];
+      }
+      // L = mean_b softplus(s_uj − s_ui); ∂L/∂x = σ(x)/B
+      double x = (double) sNeg - sPos;
+      bpr += x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+      float g = (float) (1.0 / (1.0 + Math.exp(-x))) * inv * c;
+      for (int k = 0; k < d; k++) {
+        float fu = finalU[o + k];
+        gradU[o + k] = g * (finalJ[o + k] - finalI[o + k]);
+        gradI[o + k] = -g * fu;
+        gradJ[o + k] = g * fu;
+      }
+    }
+    // ½(‖e⁰_u‖² + ‖e⁰_i‖² + ‖e⁰_j‖²) / B over the batch's ego rows
+    double reg = 0;
+    for (int b = 0; b < n; b++) {
+      reg += sq(egoUsers, tripleUsers[b]) + sq(egoItems, triplePos[b]) + sq(egoItems, tripleNeg[b]);
+    }
+    return bpr / n + config.decay() * 0.5 * reg / n;
+  }
+
+  private double sq(float[] x, int row) {
+    int o = row * dim;
+    float s = 0f;
+    for (int k = 0; k < dim; k++) {
+      s += x[o + k] * x[o + k];
+    }
+    return s;
+  }
+
+  private void finalRow(float[][] layer, int row, float[] out, int b, float c) {
+    int d = dim;
+    int o = b * d;
+    int r = row * d;
+    float[] e0 = layer[0];
+    for (int k = 0; k < d; k++) {
+      out[o + k] = e0[r + k];
+    }
+    for (int l = 1; l <= layers; l++) {
+      float[] e = layer[l];
+      for (int k = 0; k < d; k++) {
+        out[o + k] += e[r + k];
+      }
+    }
+    for (int k = 0; k < d; k++) {
+      out[o + k] *= c;
+    }
+  }
+
+  /** Adds G's rows (already scaled by 1/(K+1)) into side buffers. */
+  private void addBatchGradient(int n, float[] users, float[] items) {
+    int d = dim;
+    for (int b = 0; b < n; b++) {
+      int o = b * d;
+      int ru = tripleUsers[b] * d;
+      int ri = triplePos[b] * d;
+      int rj = tripleNeg[b] * d;
+      for (int k = 0; k < d; k++) {
+        users[ru + k] += gradU[o + k];
+        items[ri + k] += gradI[o + k];
+        items[rj + k] += gradJ[o + k];
+      }
+    }
+  }
+
+  private void zero(float[] x, RowSet support) {
+    if (support.full) {
+      Arrays.fill(x, 0f);
+    } else {
+      int d = dim;
+      for (int j = 0; j < support.size; j++) {
+        int o = support.rows[j] * d;
+        Arrays.fill(x, o, o + d, 0f);
+      }
+    }
+    support.clear();
+  }
+
+  /** ∂L/∂E⁰ = 1/(K+1) Σ_k Â^k G by Horner: T_K = G, T_{k−1} = G + Â T_k, gradient = T_0. */
+  private void backward(int n) {
+    zero(gradUsers, gradUserSupport);
+    zero(gradItems, gradItemSupport);
+    if (layers == 0) {
+      copy(batchUsers, gradUserSupport);
+      copy(batchItems, gradItemSupport);
+      addBatchGradient(n, gradUsers, gradItems);
+      return;
+    }
+    int cur = 0;
+    zero(hornerUsers[cur], hornerUserSupport[cur]);
+    zero(hornerItems[cur], hornerItemSupport[cur]);
+    copy(batchUsers, hornerUserSupport[cur]);
+    copy(batchItems, hornerItemSupport[cur]);
+    addBatchGradient(n, hornerUsers[cur], hornerItems[cur]);
+    for (int level = layers - 1; level >= 0; level--) {
+      int nxt = 1 - cur;
+      float[] dstUsers = level == 0 ? gradUsers : hornerUsers[nxt];
+      float[] dstItems = level == 0 ? gradItems : hornerItems[nxt];
+      RowSet dstUserSup = level == 0 ? gradUserSupport : hornerUserSupport[nxt];
+      RowSet dstItemSup = level == 0 ? gradItemSupport : hornerItemSupport[nxt];
+      if (level != 0) {
+        zero(dstUsers, dstUserSup);
+        zero(dstItems, dstItemSup);
+      }
+      // T_{k−1,U} = G_U + R̃ T_{k,I};  T_{k−1,I} = G_I + R̃ᵀ T_{k,U}
+      propagateUsers(hornerItems[cur], hornerItemSupport[cur], dstUsers, dstUserSup);
+      propagateItems(hornerUsers[cur], hornerUserSupport[cur], dstItems, dstItemSup);
+      addBatchGradient(n, dstUsers, dstItems);
+      cur = nxt;
+    }
+  }
+
+  /** dst (zero) += R̃ src on the support batchUsers ∪ N(srcSup); the strategy follows the frontier's size. */
+  private void propagateUsers(float[] srcItems, RowSet srcSup, float[] dst, RowSet dstSup) {
+    neighbours(dstSup, batchUsers, srcSup, train.itemUsers(), train.userItems().rowPtr(), userMarks, backwardFull);
+    if (dstSup.full) {
+      strategyCounts[2]++;
+      Propagation.usersFromItems(adj, srcItems, dim, dst, workers);
+    } else if (scatterCost * srcSup.nnz * workers.threads() <= dstSup.nnz) {
+      strategyCounts[0]++;
+      Propagation.scatterUsersFromItems(adj, srcItems, dim, srcSup.rows, srcSup.size, dst);
+    } else {
+      strategyCounts[1]++;
+      Propagation.usersFromItemsRows(adj, srcItems, dim, dst, dstSup.rows, dstSup.size, workers);
+    }
+  }
+
+  private void propagateItems(float[] srcUsers, RowSet srcSup, float[] dst, RowSet dstSup) {
+    neighbours(dstSup, batchItems, srcSup, train.userItems(), train.itemUsers().rowPtr(), itemMarks, backwardFull);
+    if (dstSup.full) {
+      strategyCounts[2]++;
+      Propagation.itemsFromUsers(adj, srcUsers, dim, dst, workers);
+    } else if (scatterCost * srcSup.nnz * workers.threads() <= dstSup.nnz) {
+      strategyCounts[0]++;
+      Propagation.scatterItemsFromUsers(adj, srcUsers, dim, srcSup.rows, srcSup.size, dst);
+    } else {
+      strategyCounts[1]++;
+      Propagation.itemsFromUsersRows(adj, srcUsers, dim, dst, dstSup.rows, dstSup.size, workers);
+    }
+  }
+
+  /** ∂/∂e⁰ of decay · ½‖e⁰‖² / B for every occurrence of a row in the batch. */
+  private void regularise(int n) {
+    float s = config.decay() / n;
+    if (s == 0f) {
+      return;
+    }
+    int d = dim;
+    for (int b = 0; b < n; b++) {
+      int ru = tripleUsers[b] * d;
+      int ri = triplePos[b] * d;
+      int rj = tripleNeg[b] * d;
+      for (int k = 0; k < d; k++) {
+        gradUsers[ru + k] += s * egoUsers[ru + k];
+        gradItems[ri + k] += s * egoItems[ri + k];
+        gradItems[rj + k] += s * egoItems[rj + k];
+      }
+    }
+  }
+
+  /** Final embeddings of every user and item: E = 1/(K+1) Σ_k Â^k E⁰ (computed once per epoch). */
+  public void computeFinal() {
+    if (finalValid) {
+      return;
+    }
+    if (finalUsers == null) {
+      finalUsers = new float[egoUsers.length];
+      finalItems = new float[egoItems.length];
+    }
+    System.arraycopy(egoUsers, 0, finalUsers, 0, egoUsers.length);
+    System.arraycopy(egoItems, 0, finalItems, 0, egoItems.length);
+    for (int k = 1; k <= layers; k++) {
+      Propagation.usersFromItems(adj, layerItems[k - 1], dim, layerUsers[k], workers);
+      Propagation.itemsFromUsers(adj, layerUsers[k - 1], dim, layerItems[k], workers);
+      add(finalUsers, layerUsers[k]);
+      add(finalItems, layerItems[k]);
+    }
+    float c = 1f / (layers + 1);
+    if (layers > 0) {
+      for (int k = 0; k < finalUsers.length; k++) {
+        finalUsers[k] *= c;
+      }
+      for (int k = 0; k < finalItems.length; k++) {
+        finalItems[k] *= c;
+      }
+    }
+    finalValid = true;
+  }
+
+  private static void add(float[] acc, float[] x) {
+    for (int k = 0; k < acc.length; k++) {
+      acc[k] += x[k];
+    }
+  }
+
+  /** Final user embeddings (numUsers × dim). */
+  public float[] finalUsers() {
+    computeFinal();
+    return finalUsers;
+  }
+
+  /** Final item embeddings (numItems × dim). */
+  public float[] finalItems() {
+    computeFinal();
+    return finalItems;
+  }
+
+  @Override
+  public UserScorer scorer() {
+    computeFinal();
+    return new DotScorer(finalUsers, finalItems, numItems, dim);
+  }
+
+  @Override
+  public void save(ModelWriter writer) throws IOException {
+    computeFinal();
+    writer.putMatrix("user_embedding", finalUsers, numUsers, dim);
+    writer.putMatrix("item_embedding", finalItems, numItems, dim);
+    writer.putMatrix("ego_user", egoUsers, numUsers, dim);
+    writer.putMatrix("ego_item", egoItems, numItems, dim);
+    writer.putMatrix("adam_m_user", adamUsers.firstMoment(), numUsers, dim);
+    writer.putMatrix("adam_v_user", adamUsers.secondMoment(), numUsers, dim);
+    writer.putMatrix("adam_m_item", adamItems.firstMoment(), numItems, dim);
+    writer.putMatrix("adam_v_item", adamItems.secondMoment(), numItems, dim);
+  }
+
+  @Override
+  public ObjectNode state() {
+    ObjectNode s = JSON.createObjectNode();
+    s.put("adam_steps", adamUsers.steps());
+    return s;
+  }
+
+  @Override
+  public void restore(ModelReader reader, ObjectNode state) throws IOException {
+    load(reader.matrix("ego_user"), egoUsers, numUsers, "ego_user");
+    load(reader.matrix("ego_item"), egoItems, numItems, "ego_item");
+    long steps = state.path("adam_steps").asLong(-1);
+    if (steps < 0) {
+      throw new IllegalArgumentException("checkpoint state has no 'adam_steps': " + state);
+    }
+    FloatMatrix mu = reader.matrix("adam_m_user");
+    FloatMatrix vu = reader.matrix("adam_v_user");
+    FloatMatrix mi = reader.matrix("adam_m_item");
+    FloatMatrix vi = reader.matrix("adam_v_item");
+    adamUsers.restore(mu.data(), vu.data(), steps);
+    adamItems.restore(mi.data(), vi.data(), steps);
+    finalValid = false;
+  }
+
+  private void load(FloatMatrix m, float[] into, int rows, String name) {
+    if (m.rows() != rows || m.cols() != dim) {
+      throw new IllegalArgumentException(name + " shape mismatch: expected " + rows + " x " + dim + ", got "
+          + m.rows() + " x " + m.cols());
+    }
+    System.arraycopy(m.data(), 0, into, 0, into.length);
+  }
+
+  /**
+   * Seconds spent so far in sampling, forward, backward (loss, gradient, propagation) and the
+   * optimiser, and how often the backward pass scattered, gathered listed rows, or gathered in full.
+   */
+  public ObjectNode phaseTimings() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("sample_seconds", phaseNanos[0] / 1e9).put("forward_seconds", phaseNanos[1] / 1e9)
+        .put("backward_seconds", phaseNanos[2] / 1e9).put("optimiser_seconds", phaseNanos[3] / 1e9);
+    n.put("backward_scatter", strategyCounts[0]).put("backward_rows", strategyCounts[1])
+        .put("backward_full", strategyCounts[2]);
+    return n;
+  }
+
+  /** Dot-product scorer over the final embeddings (until the shared EmbeddingScorer lands). */
+  private static final class DotScorer implements UserScorer {
+    private final float[] users;
+    private final float[] items;
+    private final int numItems;
+    private final int dim;
+
+    DotScorer(float[] users, float[] items, int numItems, int dim) {
+      this.users = users;
+      this.items = items;
+      this.numItems = numItems;
+      this.dim = dim;
+    }
+
+    @Override
+    public int numItems() {
+      return numItems;
+    }
+
+    @Override
+    public void score(int[] us, int from, int to, float[] out) {
+      int d = dim;
+      for (int b = from; b < to; b++) {
+        int ub = us[b] * d;
+        int ob = (b - from) * numItems;
+        for (int i = 0; i < numItems; i++) {
+          int ib = i * d;
+          float s = 0f;
+          for (int k = 0; k < d; k++) {
+            s += users[ub + k] * items[ib + k];
+          }
+          out[ob + i] = s;
+        }
+      }
+    }
+  }
+}
