@@ -30,6 +30,42 @@ public final class Propagation {
   }
 
   /**
+   * outUsers = W · items where W has R̃'s sparsity and the caller's edge weights {@code userWeights}
+   * (aligned with {@code a.graph().userItems().colIdx()}, e.g. R̃ with edge dropout applied).
+   */
+  public static void usersFromItems(NormalizedAdjacency a, float[] userWeights, float[] items, int dim,
+      float[] outUsers, Workers workers) {
+    checkShape("items", items, a.numItems(), dim);
+    checkShape("outUsers", outUsers, a.numUsers(), dim);
+    if (userWeights.length != a.graph().nnz()) {
+      throw new IllegalArgumentException("userWeights length: expected nnz=" + a.graph().nnz() + ", got "
+          + userWeights.length);
+    }
+    int[] ptr = a.graph().userItems().rowPtr();
+    int[] idx = a.graph().userItems().colIdx();
+    int[] b = a.userPartition();
+    workers.run(b.length - 1, t -> SparseKernels.gather(ptr, idx, userWeights, items, dim, outUsers, b[t], b[t + 1]));
+  }
+
+  /**
+   * outItems = Wᵀ · users with the caller's edge weights {@code itemWeights} aligned with
+   * {@code a.graph().itemUsers().colIdx()} (e.g. R̃ᵀ with edge dropout applied).
+   */
+  public static void itemsFromUsers(NormalizedAdjacency a, float[] itemWeights, float[] users, int dim,
+      float[] outItems, Workers workers) {
+    checkShape("users", users, a.numUsers(), dim);
+    checkShape("outItems", outItems, a.numItems(), dim);
+    if (itemWeights.length != a.graph().nnz()) {
+      throw new IllegalArgumentException("itemWeights length: expected nnz=" + a.graph().nnz() + ", got "
+          + itemWeights.length);
+    }
+    int[] ptr = a.graph().itemUsers().rowPtr();
+    int[] idx = a.graph().itemUsers().colIdx();
+    int[] b = a.itemPartition();
+    workers.run(b.length - 1, t -> SparseKernels.gather(ptr, idx, itemWeights, users, dim, outItems, b[t], b[t + 1]));
+  }
+
+  /**
    * outUsers = R̃ · items on the listed user rows only: for each {@code u = rows[j]}, {@code j < nRows},
    * {@code outUsers[u,:] = Σ_i Â[u,i] · items[i,:]}; all other rows of {@code outUsers} are left as they
    * are. The rows must be distinct and in range; the work is split over the list balanced by degree.

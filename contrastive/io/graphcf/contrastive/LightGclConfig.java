@@ -1,0 +1,137 @@
+package io.graphcf.contrastive;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Hyperparameters of LightGCL. The defaults are the reference code's (HKUDS/LightGCL
+ * {@code parser.py} and {@code main.py}): 64 dimensions, 2 layers, Adam lr 1e-3, λ1 = 0.2 (InfoNCE
+ * weight), τ = 0.2, λ2 = 1e-7 (squared L2 norm of the ego embeddings), batches of 4096 training
+ * edges, edge dropout 0, SVD rank q = 5. The reference computes the SVD with
+ * {@code torch.svd_lowrank(adj, q)}, i.e. 2 power iterations and no oversampling; we keep its 2
+ * power iterations and default to 10 oversampling columns (a more accurate rank-q subspace; set
+ * {@code svdOversample = 0} for the reference's sketch size).
+ */
+public record LightGclConfig(int dim, int layers, float lr, float lambda1, float tau, float lambda2, int batch,
+    float dropout, int svdRank, int svdPowerIters, int svdOversample, long seed) {
+  public LightGclConfig {
+    if (dim < 1) {
+      throw new IllegalArgumentException("dim must be >= 1, got " + dim);
+    }
+    if (layers < 1) {
+      throw new IllegalArgumentException("layers must be >= 1, got " + layers);
+    }
+    if (!(lr > 0) || !Float.isFinite(lr)) {
+      throw new IllegalArgumentException("lr must be > 0, got " + lr);
+    }
+    if (!(lambda1 >= 0) || !Float.isFinite(lambda1)) {
+      throw new IllegalArgumentException("lambda1 must be >= 0, got " + lambda1);
+    }
+    if (!(tau > 0) || !Float.isFinite(tau)) {
+      throw new IllegalArgumentException("tau must be > 0, got " + tau);
+    }
+    if (!(lambda2 >= 0) || !Float.isFinite(lambda2)) {
+      throw new IllegalArgumentException("lambda2 must be >= 0, got " + lambda2);
+    }
+    if (batch < 1) {
+      throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+    if (svdRank < 1) {
+      throw new IllegalArgumentException("svdRank must be >= 1, got " + svdRank);
+    }
+    if (svdPowerIters < 0) {
+      throw new IllegalArgumentException("svdPowerIters must be >= 0, got " + svdPowerIters);
+    }
+    if (svdOversample < 0) {
+      throw new IllegalArgumentException("svdOversample must be >= 0, got " + svdOversample);
+    }
+  }
+
+  /** The reference defaults (seed 2023). */
+  public static LightGclConfig defaults() {
+    return new LightGclConfig(64, 2, 1e-3f, 0.2f, 0.2f, 1e-7f, 4096, 0f, 5, 2, 10, 2023L);
+  }
+
+  public LightGclConfig withDim(int v) {
+    return new LightGclConfig(v, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withLayers(int v) {
+    return new LightGclConfig(dim, v, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withLr(float v) {
+    return new LightGclConfig(dim, layers, v, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withLambda1(float v) {
+    return new LightGclConfig(dim, layers, lr, v, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withTau(float v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, v, lambda2, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withLambda2(float v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, v, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withBatch(int v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, v, dropout, svdRank, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withDropout(float v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, v, svdRank, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withSvdRank(int v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, v, svdPowerIters,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withSvdPowerIters(int v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, v,
+        svdOversample, seed);
+  }
+
+  public LightGclConfig withSvdOversample(int v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+        v, seed);
+  }
+
+  public LightGclConfig withSeed(long v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, v);
+  }
+
+  /** The hyperparameters as metadata JSON. */
+  public ObjectNode toJson(ObjectMapper json) {
+    ObjectNode n = json.createObjectNode();
+    n.put("dim", dim).put("layers", layers).put("lr", lr).put("lambda1", lambda1).put("tau", tau)
+        .put("lambda2", lambda2).put("batch", batch).put("dropout", dropout).put("svd_rank", svdRank)
+        .put("svd_power_iters", svdPowerIters).put("svd_oversample", svdOversample).put("seed", seed);
+    return n;
+  }
+
+  /** Reads {@link #toJson} back (a saved model's hyperparameters); absent keys take the defaults. */
+  public static LightGclConfig fromJson(ObjectNode n) {
+    LightGclConfig d = defaults();
+    return new LightGclConfig(n.path("dim").asInt(d.dim), n.path("layers").asInt(d.layers),
+        (float) n.path("lr").asDouble(d.lr), (float) n.path("lambda1").asDouble(d.lambda1),
+        (float) n.path("tau").asDouble(d.tau), (float) n.path("lambda2").asDouble(d.lambda2),
+        n.path("batch").asInt(d.batch), (float) n.path("dropout").asDouble(d.dropout),
+        n.path("svd_rank").asInt(d.svdRank), n.path("svd_power_iters").asInt(d.svdPowerIters),
+        n.path("svd_oversample").asInt(d.svdOversample), n.path("seed").asLong(d.seed));
+  }
+}
