@@ -1,0 +1,394 @@
+package io.graphcf.index;
+
+import io.graphcf.propagation.Workers;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * An HNSW graph (Malkov &amp; Yashunin, "Efficient and robust approximate nearest neighbor search
+ * using Hierarchical Navigable Small World graphs", TPAMI 2018) for maximum-inner-product search
+ * over row-major item vectors. The vectors stay the caller's ({@code float[numItems * dim]}, e.g.
+ * a model's item embedding) and are not copied unless {@link #add} grows them; the graph is either
+ * on the heap (built here, updatable) or read from a mapped file ({@link #load}).
+ *
+ * <p>Queries are scored by the plain inner product. Graph construction uses the item-to-item
+ * similarity of the chosen {@link MipsTransform}. Searches are thread-safe and allocate nothing
+ * beyond their result when run through a reused {@link HnswSearcher}; {@link #add} and
+ * {@link #delete} take a write lock.
+ */
+public final class HnswIndex {
+  /** Default edges per node above level 0 (level 0 keeps twice as many). */
+  public static final int DEFAULT_M = 16;
+  public static final int DEFAULT_EF_CONSTRUCTION = 200;
+  public static final int DEFAULT_EF_SEARCH = 100;
+
+  final int dim;
+  final long seed;
+  final MipsTransform transform;
+  final int efConstruction;
+  private final int m;
+  float[] vectors;
+  /** sqrt(M² − ‖x‖²) per item for {@link MipsTransform#NORM_AUGMENTED}, else null. */
+  float[] aug;
+  float maxNorm;
+  HnswGraph graph;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final ThreadLocal<HnswSearcher> searchers = ThreadLocal.withInitial(this::searcher);
+  private volatile ExactSearcher exact;
+
+  HnswIndex(int dim, long seed, MipsTransform transform, int m, int efConstruction) {
+    this.dim = dim;
+    this.seed = seed;
+    this.transform = transform;
+    this.m = m;
+    this.efConstruction = efConstruction;
+  }
+
+  /** A builder with the defaults (M 16, efConstruction 200, MipsTransform.NONE, seed 42, 1 thread). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Configures and builds an index; sealed once {@link #build} has run. */
+  public static final class Builder {
+    private int m = DEFAULT_M;
+    private int efConstruction = DEFAULT_EF_CONSTRUCTION;
+    private long seed = 42;
+    private int threads = 1;
+    private MipsTransform transform = MipsTransform.NONE;
+    private boolean sealed;
+
+    private Builder() {}
+
+    public Builder m(int m) {
+      check();
+      if (m < 2 || m > 512) {
+        throw new IllegalArgumentException("m must be in [2, 512], got " + m);
+      }
+      this.m = m;
+      return this;
+    }
+
+    public Builder efConstruction(int ef) {
+      check();
+      if (ef < 1) {
+        throw new IllegalArgumentException("efConstruction must be >= 1, got " + ef);
+      }
+      this.efConstruction = ef;
+      return this;
+    }
+
+    public Builder seed(long seed) {
+      check();
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      check();
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    public Builder transform(MipsTransform transform) {
+      check();
+      this.transform = transform;
+      return this;
+    }
+
+    private void check() {
+      if (sealed) {
+        throw new IllegalStateException("builder already used");
+      }
+    }
+
+    /** Builds the graph over {@code vectors[0 .. numItems * dim)} (not copied). */
+    public HnswIndex build(float[] vectors, int numItems, int dim) {
+      check();
+      sealed = true;
+      checkShape(vectors, numItems, dim);
+      HnswIndex idx = new HnswIndex(dim, seed, transform, m, efConstruction);
+      idx.vectors = vectors;
+      if (transform == MipsTransform.NORM_AUGMENTED) {
+        idx.maxNorm = maxNorm(vectors, numItems, dim);
+        idx.aug = augment(vectors, numItems, dim, idx.maxNorm, null);
+      }
+      HeapHnswGraph g = new HeapHnswGraph(m, numItems);
+      idx.graph = g;
+      try (Workers w = Workers.create(threads)) {
+        new HnswBuilder(idx, g, efConstruction, threads).insert(0, numItems, w);
+      }
+      return idx;
+    }
+  }
+
+  static void checkShape(float[] vectors, int numItems, int dim) {
+    if (numItems < 0 || dim < 1) {
+      throw new IllegalArgumentException("bad shape: numItems=" + numItems + ", dim=" + dim);
+    }
+    if (vectors.length < (long) numItems * dim) {
+      throw new IllegalArgumentException("vectors length " + vectors.length + " < numItems * dim = "
+          + (long) numItems * dim);
+    }
+  }
+
+  static float maxNorm(float[] vectors, int n, int dim) {
+    float max = 0f;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, VectorOps.squaredNorm(vectors, i * dim, dim));
+    }
+    return (float) Math.sqrt(max);
+  }
+
+  /** a_i = sqrt(M² − ‖x_i‖²), clamped at 0 for items added later with a larger norm. */
+  static float[] augment(float[] vectors, int n, int dim, float maxNorm, float[] into) {
+    float[] a = into != null && into.length >= n ? into : new float[n];
+    double mm = (double) maxNorm * maxNorm;
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) Math.sqrt(Math.max(0.0, mm - VectorOps.squaredNorm(vectors, i * dim, dim)));
+    }
+    return a;
+  }
+
+  public int size() {
+    return graph.size();
+  }
+
+  public int dim() {
+    return dim;
+  }
+
+  public int m() {
+    return m;
+  }
+
+  public int efConstruction() {
+    return efConstruction;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public MipsTransform transform() {
+    return transform;
+  }
+
+  /** The item vectors the index searches (row-major; may have spare capacity after {@link #add}). */
+  public float[] vectors() {
+    return vectors;
+  }
+
+  /** Whether the graph is read from a mapped file (read-only) rather than the heap. */
+  public boolean isMapped() {
+    return graph instanceof MappedHnswGraph;
+  }
+
+  public int numDeleted() {
+    return graph.numDeleted();
+  }
+
+  public boolean isDeleted(int item) {
+    checkItem(item);
+    return graph.isDeleted(item);
+  }
+
+  /** A new reusable per-thread search scratch. */
+  public HnswSearcher searcher() {
+    return new HnswSearcher(this);
+  }
+
+  /** Top {@code k} by inner product with beam {@code ef}, nothing excluded but deleted items. */
+  public SearchHits search(float[] query, int k, int ef) {
+    return search(query, k, ef, null, null);
+  }
+
+  /**
+   * Top {@code k} by inner product with beam {@code ef}, never returning deleted items, items in
+   * {@code excluded} (sorted ascending, may be null) or items the filter rejects (may be null).
+   */
+  public SearchHits search(float[] query, int k, int ef, int[] excluded, ItemFilter filter) {
+    HnswSearcher s = searchers.get();
+    TopK out = new TopK(k);
+    search(s, query, 0, k, ef, excluded, excluded == null ? 0 : excluded.length, filter, out);
+    return SearchHits.drain(out);
+  }
+
+  void search(HnswSearcher s, float[] query, int qOff, int k, int ef, int[] excluded, int nExcluded,
+      ItemFilter filter, TopK out) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    }
+    if (ef < 1) {
+      throw new IllegalArgumentException("ef must be >= 1, got " + ef);
+    }
+    if (query.length - qOff < dim) {
+      throw new IllegalArgumentException("dim mismatch: index=" + dim + ", query=" + (query.length - qOff));
+    }
+    lock.readLock().lock();
+    try {
+      HnswGraph g = graph;
+      int n = g.size();
+      out.reset(k);
+      if (n == 0) {
+        return;
+      }
+      // Items that can still be returned (an upper bound: the excluded list may repeat deleted items).
+      long open = (long) n - nExcluded - g.numDeleted();
+      int width = Math.max(ef, k);
+      if (open <= 2L * width) {
+        exactSearch(query, qOff, k, excluded, nExcluded, filter, out);
+        return;
+      }
+      // widen the beam by the excluded fraction: ef' = ef · n / open
+      width = (int) Math.min(n, (long) Math.ceil((double) width * n / Math.max(1, open)));
+      TopK res = s.searchQuery(g, vectors, aug, dim, query, qOff, width, excluded, nExcluded, filter);
+      if (res.size() < Math.min(k, open) && filter != null) {
+        exactSearch(query, qOff, k, excluded, nExcluded, filter, out);
+        return;
+      }
+      copyTop(res, k, s, out);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private static void copyTop(TopK res, int k, HnswSearcher s, TopK out) {
+    // The result heap holds up to ef items; keep the best k. Drain into the searcher's buffer.
+    int n = res.size();
+    int[] it = s.entries(n);
+    float[] sc = s.scoreBuffer(n);
+    res.drainBestFirst(it, sc);
+    for (int i = 0; i < Math.min(k, n); i++) {
+      out.offer(it[i], sc[i]);
+    }
+  }
+
+  private void exactSearch(float[] query, int qOff, int k, int[] excluded, int nExcluded, ItemFilter filter,
+      TopK out) {
+    ExactSearcher e = exact;
+    if (e == null || e.numItems() != graph.size()) {
+      e = new ExactSearcher(vectors, graph.size(), dim);
+      exact = e;
+    }
+    HnswGraph g = graph;
+    ItemFilter f = g.numDeleted() == 0 ? filter : item -> !g.isDeleted(item) && (filter == null || filter.accept(item));
+    e.search(query, qOff, k, excluded, nExcluded, f, out);
+  }
+
+  /**
+   * Adds one item (copied) and links it into the graph; returns its ordinal ({@link #size()} before
+   * the call). Not available on a mapped index.
+   */
+  public int add(float[] vector) {
+    if (vector.length != dim) {
+      throw new IllegalArgumentException("dim mismatch: index=" + dim + ", vector=" + vector.length);
+    }
+    HeapHnswGraph g = heapGraph("add");
+    lock.writeLock().lock();
+    try {
+      int node = g.size;
+      long need = (long) (node + 1) * dim;
+      if (vectors.length < need) {
+        vectors = Arrays.copyOf(vectors, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, need * 3 / 2)));
+      }
+      System.arraycopy(vector, 0, vectors, node * dim, dim);
+      if (aug != null) {
+        if (aug.length <= node) {
+          aug = Arrays.copyOf(aug, Math.max(node + 1, node * 3 / 2));
+        }
+        double rest = (double) maxNorm * maxNorm - VectorOps.squaredNorm(vectors, node * dim, dim);
+        aug[node] = (float) Math.sqrt(Math.max(0.0, rest));
+      }
+      try (Workers w = Workers.create(1)) {
+        new HnswBuilder(this, g, efConstruction, 1).insert(node, node + 1, w);
+      }
+      exact = null;
+      return node;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Marks an item deleted: never returned again, still traversed. Returns false if it already was. */
+  public boolean delete(int item) {
+    checkItem(item);
+    HeapHnswGraph g = heapGraph("delete");
+    lock.writeLock().lock();
+    try {
+      return g.markDeleted(item);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private HeapHnswGraph heapGraph(String op) {
+    if (!(graph instanceof HeapHnswGraph)) {
+      throw new IllegalStateException(op + " needs an index on the heap; this one is mapped read-only from "
+          + ((MappedHnswGraph) graph).path());
+    }
+    return (HeapHnswGraph) graph;
+  }
+
+  private void checkItem(int item) {
+    if (item < 0 || item >= graph.size()) {
+      throw new IllegalArgumentException("item out of range: expected [0, " + graph.size() + "), got " + item);
+    }
+  }
+
+  /** Writes the graph (not the vectors) to {@code path} atomically; see {@link HnswFile}. */
+  public void save(Path path) throws IOException {
+    lock.readLock().lock();
+    try {
+      HnswFile.write(this, path);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Opens a saved graph mapped read-only over {@code vectors[0 .. numItems * dim)}; refuses a
+   * corrupt file, and vectors whose shape or checksum differ from those the graph was built on.
+   */
+  public static HnswIndex load(Path path, float[] vectors, int numItems, int dim) throws IOException {
+    checkShape(vectors, numItems, dim);
+    return HnswFile.open(path, vectors, numItems, dim);
+  }
+
+  /** Approximate bytes of the graph held on the heap (0 for a mapped graph); vectors excluded. */
+  public long graphRamBytes() {
+    return graph instanceof HeapHnswGraph ? ((HeapHnswGraph) graph).ramBytes() : 0L;
+  }
+
+  /** Neighbours of {@code item} at {@code level} (for tests and diagnostics; allocates). */
+  public int[] neighbors(int item, int level) {
+    checkItem(item);
+    if (level < 0 || level > graph.level(item)) {
+      throw new IllegalArgumentException("level out of range: expected [0, " + graph.level(item) + "], got "
+          + level);
+    }
+    int[] buf = new int[2 * m + 1];
+    int n = graph.neighbors(level, item, buf);
+    return Arrays.copyOf(buf, n);
+  }
+
+  /** The top level of {@code item}. */
+  public int level(int item) {
+    checkItem(item);
+    return graph.level(item);
+  }
+
+  /** Entry point and max level (diagnostics). */
+  public int entry() {
+    return graph.entry();
+  }
+
+  public int maxLevel() {
+    return graph.maxLevel();
+  }
+}
