@@ -1,0 +1,194 @@
+package io.graphcf.propagation.eval;
+
+import io.graphcf.graph.CsrMatrix;
+import io.graphcf.graph.Dataset;
+import io.graphcf.propagation.Workers;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Full-ranking evaluation with the definitions of LightGCN's reference code (He et al., SIGIR 2020;
+ * gusye1234/LightGCN-PyTorch {@code Procedure.Test}, {@code utils.RecallPrecision_ATk},
+ * {@code utils.NDCGatK_r}): every item is ranked, the user's training items are excluded, and only
+ * users with at least one test item count. For each cut-off K, averaged over those users:
+ * <ul>
+ *   <li>Recall@K = hits@K / |test_u|;</li>
+ *   <li>Precision@K = hits@K / K (K, even when fewer than K items could be ranked);</li>
+ *   <li>NDCG@K = Σ_{p<K, top_p ∈ test_u} 1/log2(p+2) / Σ_{p<min(K,|test_u|)} 1/log2(p+2) — binary
+ *   relevance, the ideal DCG over min(K, |test_u|) positions (not over the hits found, as NGCF's
+ *   {@code metrics.ndcg_at_k} used by kuandeng/LightGCN's TF code does, which inflates NDCG);</li>
+ *   <li>HitRate@K = 1 if hits@K &gt; 0 (kuandeng/LightGCN's {@code hit_ratio}).</li>
+ * </ul>
+ * Ties are broken by the lower item index (the reference's {@code torch.topk} leaves them
+ * unspecified); masked items are removed rather than scored -1024 as the reference does.
+ *
+ * <p>Users are split into fixed blocks of consecutive test users; each worker thread scores a whole
+ * block into its reused buffer, selects the top max(K) per user with a bounded heap ({@link TopK}),
+ * and sums the metrics per block. Blocks do not depend on the thread count and their sums are
+ * combined in block order, so the result is bit-identical for any number of threads.
+ */
+public final class Evaluator {
+  /** Score-buffer budget per thread (floats): 2 Mi floats = 8 MiB. */
+  static final int BUFFER_FLOATS = 1 << 21;
+
+  private Evaluator() {}
+
+  /** The cut-offs reported by default: {10, 20, 50}. */
+  public static int[] defaultKs() {
+    return new int[] {10, 20, 50};
+  }
+
+  /** Evaluates {@code scorer} on {@code data}'s test set at the cut-offs {@code ks}. */
+  public static EvalResult evaluate(UserScorer scorer, Dataset data, int[] ks, Workers workers) {
+    return evaluate(scorer, data, ks, workers, defaultBlockUsers(data.numItems()));
+  }
+
+  /** Users per block so that a thread's score buffer holds about {@link #BUFFER_FLOATS} floats. */
+  static int defaultBlockUsers(int numItems) {
+    return Math.max(16, Math.min(256, BUFFER_FLOATS / Math.max(1, numItems)));
+  }
+
+  /** As {@link #evaluate(UserScorer, Dataset, int[], Workers)} with an explicit block size. */
+  static EvalResult evaluate(UserScorer scorer, Dataset data, int[] ks, Workers workers, int blockUsers) {
+    long start = System.nanoTime();
+    int numItems = data.numItems();
+    if (scorer.numItems() != numItems) {
+      throw new IllegalArgumentException("item count mismatch: scorer=" + scorer.numItems() + ", data=" + numItems);
+    }
+    if (ks.length == 0) {
+      throw new IllegalArgumentException("ks must not be empty");
+    }
+    int maxK = 0;
+    for (int i = 0; i < ks.length; i++) {
+      if (ks[i] < 1) {
+        throw new IllegalArgumentException("k must be >= 1, got " + ks[i]);
+      }
+      for (int j = 0; j < i; j++) {
+        if (ks[j] == ks[i]) {
+          throw new IllegalArgumentException("k=" + ks[i] + " given twice");
+        }
+      }
+      maxK = Math.max(maxK, ks[i]);
+    }
+    if (blockUsers < 1 || (long) blockUsers * numItems > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("blockUsers must be >= 1 and blockUsers x numItems fit an array, got "
+          + blockUsers + " x " + numItems);
+    }
+    CsrMatrix test = data.test();
+    int[] users = usersWithTestItems(test);
+    int nu = users.length;
+    int nk = ks.length;
+    int nBlocks = (nu + blockUsers - 1) / blockUsers;
+    double[] blockSums = new double[nBlocks * 4 * nk];
+    // discount 1/log2(p+2) at 0-based position p, and its prefix sums (the ideal DCG of m hits)
+    double[] discount = new double[maxK];
+    double[] idcg = new double[maxK + 1];
+    for (int p = 0; p < maxK; p++) {
+      discount[p] = 1.0 / (Math.log(p + 2) / Math.log(2));
+      idcg[p + 1] = idcg[p] + discount[p];
+    }
+    int kMax = maxK;
+    int threads = Math.max(1, Math.min(workers.threads(), nBlocks));
+    AtomicInteger next = new AtomicInteger();
+    workers.run(threads, t -> {
+      Block b = new Block(Math.min(blockUsers, nu) * numItems, kMax);
+      for (int blk = next.getAndIncrement(); blk < nBlocks; blk = next.getAndIncrement()) {
+        int from = blk * blockUsers;
+        int to = Math.min(nu, from + blockUsers);
+        evaluateBlock(scorer, data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * 4 * nk);
+      }
+    });
+    double[][] mean = new double[4][nk];
+    for (int blk = 0; blk < nBlocks; blk++) {
+      for (int m = 0; m < 4; m++) {
+        for (int ki = 0; ki < nk; ki++) {
+          mean[m][ki] += blockSums[(blk * 4 + m) * nk + ki];
+        }
+      }
+    }
+    if (nu > 0) {
+      for (int m = 0; m < 4; m++) {
+        for (int ki = 0; ki < nk; ki++) {
+          mean[m][ki] /= nu;
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new EvalResult(ks, mean[0], mean[1], mean[2], mean[3], nu, seconds);
+  }
+
+  /** Users with at least one test item, ascending. */
+  static int[] usersWithTestItems(CsrMatrix test) {
+    int[] ptr = test.rowPtr();
+    int n = 0;
+    for (int u = 0; u < test.rows(); u++) {
+      if (ptr[u + 1] > ptr[u]) {
+        n++;
+      }
+    }
+    int[] users = new int[n];
+    n = 0;
+    for (int u = 0; u < test.rows(); u++) {
+      if (ptr[u + 1] > ptr[u]) {
+        users[n++] = u;
+      }
+    }
+    return users;
+  }
+
+  /** Per-thread scratch, reused across blocks. */
+  private static final class Block {
+    final float[] scores;
+    final TopK topK;
+    final int[] top;
+    final int[] hitsUpTo;
+    final double[] dcgUpTo;
+
+    Block(int scoreFloats, int maxK) {
+      scores = new float[scoreFloats];
+      topK = new TopK(maxK);
+      top = new int[maxK];
+      hitsUpTo = new int[maxK + 1];
+      dcgUpTo = new double[maxK + 1];
+    }
+  }
+
+  private static void evaluateBlock(UserScorer scorer, Dataset data, int[] users, int from, int to, int[] ks,
+      int maxK, double[] discount, double[] idcg, Block b, double[] sums, int base) {
+    int numItems = data.numItems();
+    int nk = ks.length;
+    int[] trainPtr = data.train().userItems().rowPtr();
+    int[] trainIdx = data.train().userItems().colIdx();
+    int[] testPtr = data.test().rowPtr();
+    int[] testIdx = data.test().colIdx();
+    scorer.score(users, from, to, b.scores);
+    for (int q = 0; q < to - from; q++) {
+      int u = users[from + q];
+      int m = b.topK.select(b.scores, q * numItems, numItems, maxK, trainIdx, trainPtr[u], trainPtr[u + 1], b.top,
+          null);
+      int ts = testPtr[u];
+      int te = testPtr[u + 1];
+      int nt = te - ts;
+      // prefix counts over the ranked list: hits and DCG = Σ_{p, top_p ∈ test_u} 1/log2(p+2)
+      int hits = 0;
+      double dcg = 0;
+      b.hitsUpTo[0] = 0;
+      b.dcgUpTo[0] = 0;
+      for (int p = 0; p < maxK; p++) {
+        if (p < m && java.util.Arrays.binarySearch(testIdx, ts, te, b.top[p]) >= 0) {
+          hits++;
+          dcg += discount[p];
+        }
+        b.hitsUpTo[p + 1] = hits;
+        b.dcgUpTo[p + 1] = dcg;
+      }
+      for (int ki = 0; ki < nk; ki++) {
+        int k = ks[ki];
+        int h = b.hitsUpTo[k];
+        sums[base + ki] += (double) h / nt;
+        sums[base + nk + ki] += (double) h / k;
+        sums[base + 2 * nk + ki] += b.dcgUpTo[k] / idcg[Math.min(k, nt)];
+        sums[base + 3 * nk + ki] += h > 0 ? 1.0 : 0.0;
+      }
+    }
+  }
+}

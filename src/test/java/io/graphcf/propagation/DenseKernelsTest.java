@@ -1,0 +1,133 @@
+package io.graphcf.propagation;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** {@link DenseKernels} against a naive triple loop in double precision on odd shapes. */
+class DenseKernelsTest {
+  private static final int[] DIMS = {1, 3, 7, 33, 64, 129};
+  private static final int[] ROWS_A = {0, 1, 3, 4, 5, 7, 8, 9, 17, 33};
+  private static final int[] ROWS_B = {1, 3, 4, 15, 16, 17, 255, 257, 300};
+
+  private static float[] gaussian(SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    return x;
+  }
+
+  @Test
+  void multTransBMatchesTripleLoopOnOddShapes() {
+    long seed = 0;
+    for (int dim : DIMS) {
+      for (int nA : ROWS_A) {
+        for (int nB : ROWS_B) {
+          seed++;
+          SplittableRandom r = new SplittableRandom(seed);
+          int aRow0 = r.nextInt(3);
+          int bRow0 = r.nextInt(3);
+          float[] a = gaussian(r, (aRow0 + nA + 1) * dim);
+          float[] b = gaussian(r, (bRow0 + nB + 2) * dim);
+          float[] out = new float[nA * nB + 5];
+          Arrays.fill(out, Float.NaN);
+          DenseKernels.multTransB(a, aRow0, nA, b, bRow0, nB, dim, out);
+          for (int i = 0; i < nA; i++) {
+            for (int j = 0; j < nB; j++) {
+              // reference: c_ij = Σ_k a_ik b_jk in double, and Σ_k |a_ik b_jk| bounds the rounding
+              double ref = 0;
+              double mag = 0;
+              for (int k = 0; k < dim; k++) {
+                double p = (double) a[(aRow0 + i) * dim + k] * b[(bRow0 + j) * dim + k];
+                ref += p;
+                mag += Math.abs(p);
+              }
+              float got = out[i * nB + j];
+              if (!(Math.abs(got - ref) <= 1e-5 * mag + 1e-7)) {
+                fail("seed=" + seed + " dim=" + dim + " nA=" + nA + " nB=" + nB + " aRow0=" + aRow0 + " bRow0="
+                    + bRow0 + " at (" + i + "," + j + "): got " + got + ", expected " + ref);
+              }
+            }
+          }
+          for (int p = nA * nB; p < out.length; p++) {
+            assertEquals(Float.NaN, out[p], "wrote past nA*nB at " + p + " (seed=" + seed + ")");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void multTransBIsDeterministic() {
+    SplittableRandom r = new SplittableRandom(7);
+    int dim = 64;
+    float[] a = gaussian(r, 40 * dim);
+    float[] b = gaussian(r, 600 * dim);
+    float[] x = new float[40 * 600];
+    float[] y = new float[40 * 600];
+    DenseKernels.multTransB(a, 0, 40, b, 0, 600, dim, x);
+    DenseKernels.multTransB(a, 0, 40, b, 0, 600, 33, y); // different dim in between: scratch is reused
+    DenseKernels.multTransB(a, 0, 40, b, 0, 600, dim, y);
+    assertArrayEquals(x, y);
+  }
+
+  @Test
+  void multTransBAgreesAcrossThreads() throws Exception {
+    SplittableRandom r = new SplittableRandom(11);
+    int dim = 33;
+    float[] a = gaussian(r, 64 * dim);
+    float[] b = gaussian(r, 513 * dim);
+    float[] expected = new float[64 * 513];
+    DenseKernels.multTransB(a, 0, 64, b, 0, 513, dim, expected);
+    float[][] got = new float[2][64 * 513];
+    Thread[] ts = new Thread[2];
+    for (int t = 0; t < 2; t++) {
+      int tt = t;
+      ts[t] = new Thread(() -> {
+        for (int rep = 0; rep < 5; rep++) {
+          DenseKernels.multTransB(a, 0, 64, b, 0, 513, dim, got[tt]);
+        }
+      });
+      ts[t].start();
+    }
+    for (Thread t : ts) {
+      t.join();
+    }
+    assertArrayEquals(expected, got[0]);
+    assertArrayEquals(expected, got[1]);
+  }
+
+  @Test
+  void dotMatchesLoop() {
+    for (int dim : new int[] {0, 1, 2, 3, 4, 5, 7, 33, 64, 129}) {
+      SplittableRandom r = new SplittableRandom(dim);
+      float[] a = gaussian(r, dim + 3);
+      float[] b = gaussian(r, dim + 5);
+      double ref = 0;
+      double mag = 0;
+      for (int k = 0; k < dim; k++) {
+        double p = (double) a[2 + k] * b[4 + k];
+        ref += p;
+        mag += Math.abs(p);
+      }
+      assertEquals(ref, DenseKernels.dot(a, 2, b, 4, dim), 1e-6 * mag + 1e-7, "dim=" + dim);
+    }
+  }
+
+  @Test
+  void shapeErrorsNameTheValues() {
+    float[] a = new float[10];
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DenseKernels.multTransB(a, 1, 2, a, 0, 1, 5, new float[2]));
+    assertEquals("a too small: rows [1, 3) x dim 5 need length >= 15, got 10", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> DenseKernels.multTransB(a, 0, 2, a, 0, 2, 5, new float[3]));
+    assertEquals("out too small: expected >= 2 x 2 = 4, got 3", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> DenseKernels.dot(a, 6, a, 0, 5));
+  }
+}

@@ -1,0 +1,73 @@
+package io.graphcf.propagation.eval;
+
+import io.graphcf.graph.CsrMatrix;
+import io.graphcf.graph.Dataset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A straightforward full-ranking evaluator for tests: per user, sort every non-training item by
+ * (score desc, item asc), then count with sets and {@code Math.log}. Independent of {@link TopK}
+ * and of {@link Evaluator}'s prefix sums.
+ */
+public final class ReferenceEvaluator {
+  private ReferenceEvaluator() {}
+
+  /** Returns {recall[], precision[], ndcg[], hit[], {users}} aligned with ks. */
+  public static double[][] evaluate(float[][] scores, Dataset d, int[] ks) {
+    CsrMatrix train = d.train().userItems();
+    CsrMatrix test = d.test();
+    double[][] sums = new double[5][ks.length];
+    int users = 0;
+    for (int u = 0; u < d.numUsers(); u++) {
+      if (test.degree(u) == 0) {
+        continue;
+      }
+      users++;
+      Set<Integer> trainSet = new HashSet<>();
+      for (int p = train.rowPtr()[u]; p < train.rowPtr()[u + 1]; p++) {
+        trainSet.add(train.colIdx()[p]);
+      }
+      Set<Integer> testSet = new HashSet<>();
+      for (int p = test.rowPtr()[u]; p < test.rowPtr()[u + 1]; p++) {
+        testSet.add(test.colIdx()[p]);
+      }
+      float[] row = scores[u];
+      List<Integer> ranking = new ArrayList<>();
+      for (int i = 0; i < d.numItems(); i++) {
+        if (!trainSet.contains(i)) {
+          ranking.add(i);
+        }
+      }
+      ranking.sort((x, y) -> row[x] != row[y] ? Float.compare(row[y], row[x]) : Integer.compare(x, y));
+      for (int ki = 0; ki < ks.length; ki++) {
+        int k = ks[ki];
+        int hits = 0;
+        double dcg = 0;
+        for (int rank = 1; rank <= Math.min(k, ranking.size()); rank++) {
+          if (testSet.contains(ranking.get(rank - 1))) {
+            hits++;
+            dcg += Math.log(2) / Math.log(rank + 1);
+          }
+        }
+        double idcg = 0;
+        for (int rank = 1; rank <= Math.min(k, testSet.size()); rank++) {
+          idcg += Math.log(2) / Math.log(rank + 1);
+        }
+        sums[0][ki] += hits / (double) testSet.size();
+        sums[1][ki] += hits / (double) k;
+        sums[2][ki] += dcg / idcg;
+        sums[3][ki] += hits > 0 ? 1 : 0;
+      }
+    }
+    for (int m = 0; m < 4; m++) {
+      for (int ki = 0; ki < ks.length; ki++) {
+        sums[m][ki] = users == 0 ? 0 : sums[m][ki] / users;
+      }
+    }
+    sums[4][0] = users;
+    return sums;
+  }
+}
