@@ -359,6 +359,80 @@ class PropagationTest {
     }
   }
 
+  // ---------------------------------------------------------------- both implementations
+
+  @Test
+  void vectorKernelsRunWhenTheModuleIsPresent() {
+    boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    boolean allowed = Boolean.parseBoolean(System.getProperty("graphcf.vector", "true"));
+    assertEquals(present && allowed, SparseKernels.VECTOR, "module present " + present + ", allowed " + allowed);
+  }
+
+  /** The scalar and the vector kernel each against the dense reference, whichever the facade uses. */
+  @Test
+  void scalarAndVectorKernelsBothMatchDenseReference() {
+    boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      Interactions g = randomGraph(seed);
+      double[][] adj = denseAdjacency(g);
+      int nu = g.numUsers();
+      int ni = g.numItems();
+      int[] ptr = g.userItems().rowPtr();
+      int[] idx = g.userItems().colIdx();
+      int[] tptr = g.itemUsers().rowPtr();
+      int[] tidx = g.itemUsers().colIdx();
+      NormalizedAdjacency a = NormalizedAdjacency.of(g, 1);
+      SplittableRandom rnd = new SplittableRandom(seed * 7 + 5);
+      for (int dim : new int[] {1, 3, 7, 8, 17, 33, 64, 100, 129}) {
+        float[] items = randomMatrix(rnd, ni, dim);
+        float[] users = randomMatrix(rnd, nu, dim);
+        int[] all = new int[nu];
+        for (int u = 0; u < nu; u++) {
+          all[u] = u;
+        }
+        for (int impl = 0; impl < (vector ? 2 : 1); impl++) {
+          String shape = (impl == 0 ? "scalar" : "vector") + ", seed " + seed + ", " + g + ", dim " + dim;
+          float[] outU = randomMatrix(rnd, nu, dim);
+          float[] outI = randomMatrix(rnd, ni, dim);
+          if (impl == 0) {
+            SparseKernels.gatherScalar(ptr, idx, a.userWeights(), items, dim, outU, 0, nu);
+            SparseKernels.scatterScalar(ptr, idx, a.userWeights(), users, dim, all, nu, outI = new float[ni * dim], 0, dim);
+          } else {
+            VectorKernels.gather(ptr, idx, a.userWeights(), items, dim, outU, 0, nu);
+            VectorKernels.scatter(ptr, idx, a.userWeights(), users, dim, all, nu, outI = new float[ni * dim]);
+          }
+          assertClose(denseProduct(adj, 0, nu, nu, ni, items, dim), outU, 0, nu, dim, null, 0, "gather " + shape);
+          assertClose(denseProduct(adj, nu, ni, 0, nu, users, dim), outI, 0, ni, dim, null, 0, "scatter " + shape);
+          float[] outT = randomMatrix(rnd, ni, dim);
+          if (impl == 0) {
+            SparseKernels.gatherScalar(tptr, tidx, a.itemWeights(), users, dim, outT, 0, ni);
+          } else {
+            VectorKernels.gather(tptr, tidx, a.itemWeights(), users, dim, outT, 0, ni);
+          }
+          assertClose(denseProduct(adj, nu, ni, 0, nu, users, dim), outT, 0, ni, dim, null, 0, "gather R̃ᵀ " + shape);
+        }
+      }
+    }
+  }
+
+  @Test
+  void weightedOverloadsUseTheCallersWeights() {
+    Interactions g = randomGraph(3);
+    NormalizedAdjacency a = NormalizedAdjacency.of(g, 2);
+    SplittableRandom rnd = new SplittableRandom(3);
+    int dim = 64;
+    float[] items = randomMatrix(rnd, g.numItems(), dim);
+    float[] users = randomMatrix(rnd, g.numUsers(), dim);
+    float[] u1 = new float[users.length];
+    float[] u2 = new float[users.length];
+    Propagation.usersFromItems(a, items, dim, u1, two);
+    Propagation.usersFromItems(a, a.userWeights(), items, dim, u2, two);
+    assertArrayEquals(u1, u2, "seed 3, usersFromItems with R̃'s own weights");
+    float[] i1 = new float[items.length];
+    Propagation.itemsFromUsers(a, new float[g.nnz()], users, dim, i1, two);
+    assertArrayEquals(new float[items.length], i1, "seed 3, itemsFromUsers with all-zero weights");
+  }
+
   // ---------------------------------------------------------------- determinism
 
   @Test
