@@ -1,5 +1,6 @@
 package io.graphcf.index;
 
+import io.graphcf.propagation.DenseKernels;
 import io.graphcf.propagation.Workers;
 
 /**
@@ -7,17 +8,20 @@ import io.graphcf.propagation.Workers;
  * ({@code items[i * dim + k]}). Scores are computed a block of items at a time into a reused
  * buffer, then pushed through a bounded min-heap ({@link TopK}); a batch of queries is scored four
  * at a time so that each item row is read once per four queries. It is the recall reference for
- * {@link HnswIndex} and the searcher of choice for small catalogues. Thread-safe: all state is
- * immutable, scratch is per thread.
+ * {@link HnswIndex} and the searcher of choice for small catalogues. Scores come from
+ * {@link DenseKernels#multTransB} (packed, vectorised panels for query batches; register-blocked
+ * for one query). Thread-safe: all state is immutable, scratch is per thread.
  */
 public final class ExactSearcher {
   /** Items scored per block: 1024 scores (4 KiB) stay in L1 while the heap consumes them. */
   static final int BLOCK = 1024;
+  /** Queries scored together in a batch: 32 × 1024 scores (128 KiB) per block. */
+  static final int QUERY_BLOCK = 32;
 
   private final float[] items;
   private final int numItems;
   private final int dim;
-  private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[4 * BLOCK]);
+  private final ThreadLocal<float[]> scratch = ThreadLocal.withInitial(() -> new float[QUERY_BLOCK * BLOCK]);
 
   public ExactSearcher(float[] items, int numItems, int dim) {
     if (numItems < 0 || dim < 1) {
@@ -70,7 +74,11 @@ public final class ExactSearcher {
     for (int row0 = 0; row0 < numItems; row0 += BLOCK) {
       int n = Math.min(BLOCK, numItems - row0);
       // s_i = q · x_i for the block
-      VectorOps.dotRows(query, qOff, items, row0, n, dim, block);
+      if (qOff % dim == 0) {
+        DenseKernels.multTransB(query, qOff / dim, 1, items, row0, n, dim, block);
+      } else {
+        VectorOps.dotRows(query, qOff, items, row0, n, dim, block);
+      }
       for (int j = 0; j < n; j++) {
         int item = row0 + j;
         float s = block[j];
@@ -94,7 +102,7 @@ public final class ExactSearcher {
   /**
    * Exact top-{@code k} of {@code nQueries} row-major queries, no exclusions: item ordinals go to
    * {@code outItems[q * k + r]} best first (-1 pads when {@code k > numItems}), scores likewise.
-   * Queries are split into disjoint ranges over the workers.
+   * Queries are split into disjoint ranges over the workers, {@link #QUERY_BLOCK} at a time.
    */
   public void searchBatch(float[] queries, int nQueries, int k, int[] outItems, float[] outScores, Workers workers) {
     if (queries.length < (long) nQueries * dim || outItems.length < (long) nQueries * k
@@ -102,7 +110,7 @@ public final class ExactSearcher {
       throw new IllegalArgumentException("batch arrays too short for " + nQueries + " queries, dim=" + dim
           + ", k=" + k);
     }
-    int tasks = Math.max(1, Math.min(nQueries / 4, workers.threads() * 8));
+    int tasks = Math.max(1, Math.min(nQueries / QUERY_BLOCK, workers.threads() * 8));
     workers.run(tasks, t -> {
       int q0 = (int) ((long) nQueries * t / tasks);
       int q1 = (int) ((long) nQueries * (t + 1) / tasks);
@@ -112,26 +120,22 @@ public final class ExactSearcher {
 
   private void batchRange(float[] queries, int q0, int q1, int k, int[] outItems, float[] outScores) {
     float[] block = scratch.get();
-    TopK[] tops = {new TopK(k), new TopK(k), new TopK(k), new TopK(k)};
+    TopK[] tops = new TopK[QUERY_BLOCK];
+    for (int r = 0; r < QUERY_BLOCK; r++) {
+      tops[r] = new TopK(k);
+    }
     int[] it = new int[k];
     float[] sc = new float[k];
-    for (int q = q0; q < q1; q += 4) {
-      int nq = Math.min(4, q1 - q);
-      for (int r = 0; r < 4; r++) {
+    for (int q = q0; q < q1; q += QUERY_BLOCK) {
+      int nq = Math.min(QUERY_BLOCK, q1 - q);
+      for (int r = 0; r < nq; r++) {
         tops[r].reset(k);
       }
       for (int row0 = 0; row0 < numItems; row0 += BLOCK) {
         int n = Math.min(BLOCK, numItems - row0);
-        if (nq == 4) {
-          VectorOps.dotRows4(queries, q * dim, items, row0, n, dim, block);
-        } else {
-          for (int r = 0; r < nq; r++) {
-            VectorOps.dotRows(queries, (q + r) * dim, items, row0, n, dim, block);
-            offerBlock(tops[r], block, 0, row0, n);
-          }
-          continue;
-        }
-        for (int r = 0; r < 4; r++) {
+        // S = Q_block · X_blockᵀ
+        DenseKernels.multTransB(queries, q, nq, items, row0, n, dim, block);
+        for (int r = 0; r < nq; r++) {
           offerBlock(tops[r], block, r * n, row0, n);
         }
       }
