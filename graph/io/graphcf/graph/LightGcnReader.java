@@ -2,6 +2,7 @@ package io.graphcf.graph;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Reads the LightGCN text format: one line per user, {@code user item item ...}, whitespace
@@ -12,6 +13,8 @@ public final class LightGcnReader {
   private final UnknownTestIds unknownTest;
   private final boolean skipBadLines;
   private final int maxLineBytes;
+  private LongConsumer progress = b -> { };
+  private long progressBase;
 
   public LightGcnReader(UnknownTestIds unknownTest, boolean skipBadLines, int maxLineBytes) {
     this.unknownTest = unknownTest;
@@ -23,9 +26,19 @@ public final class LightGcnReader {
     this(UnknownTestIds.ERROR, false, LineReader.DEFAULT_MAX_LINE_BYTES);
   }
 
+  /**
+   * Reports the bytes read so far (over both files) to {@code listener} every few thousand lines;
+   * for progress bars. Returns this reader.
+   */
+  public LightGcnReader progress(LongConsumer listener) {
+    this.progress = listener;
+    return this;
+  }
+
   /** Reads a train file and an optional test file ({@code null} for none). */
   public ImportedSplit read(Path train, Path test) throws IOException {
     ImportedSplit s = new ImportedSplit();
+    progressBase = 0;
     readFile(train, s, true);
     if (test != null) {
       readFile(test, s, false);
@@ -43,6 +56,9 @@ public final class LightGcnReader {
       while ((line = r.readLine()) != null) {
         try {
           any |= parseLine(path, r.lineNumber(), line, s, isTrain);
+          if ((r.lineNumber() & 4095) == 0) {
+            progress.accept(progressBase + r.bytesRead());
+          }
         } catch (InputFormatException e) {
           if (!skipBadLines) {
             throw e;
@@ -53,6 +69,8 @@ public final class LightGcnReader {
       if (!any && isTrain) {
         throw new InputFormatException(path, "no interactions: the file is empty or has only blank lines");
       }
+      progressBase += r.bytesRead();
+      progress.accept(progressBase);
     }
   }
 

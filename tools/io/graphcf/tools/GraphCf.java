@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      ImportCommand.class,
+      StatsCommand.class,
     })
 public final class GraphCf {
   public static final int EXIT_OK = 0;

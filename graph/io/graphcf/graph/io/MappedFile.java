@@ -135,6 +135,11 @@ public final class MappedFile implements Closeable {
     return length;
   }
 
+  /** The CRC32C recorded in the footer (verified on open); identifies the file's content. */
+  public long storedChecksum() {
+    return getLong(length - 8);
+  }
+
   private ByteBuffer chunk(long pos) {
     return chunks[(int) (pos >>> chunkShift)];
   }
