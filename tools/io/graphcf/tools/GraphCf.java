@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
       ImportCommand.class,
       StatsCommand.class,
     })

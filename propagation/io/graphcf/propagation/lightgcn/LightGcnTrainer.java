@@ -7,6 +7,7 @@ import io.graphcf.graph.Interactions;
 import io.graphcf.propagation.NormalizedAdjacency;
 import io.graphcf.propagation.Propagation;
 import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.eval.EmbeddingScorer;
 import io.graphcf.propagation.eval.UserScorer;
 import io.graphcf.propagation.model.FloatMatrix;
 import io.graphcf.propagation.model.ModelReader;
@@ -102,6 +103,10 @@ public final class LightGcnTrainer implements EpochTrainer {
   double scatterCost = SCATTER_COST;
   private final long[] phaseNanos = new long[5];
   private final long[] strategyCounts = new long[4];
+  /** Edges visited by the forward and backward products, and steps taken (for the full-product equivalents). */
+  private long forwardEdges;
+  private long backwardEdges;
+  private long stepsDone;
 
   /** A fresh model initialised from {@code config.seed()}. */
   public LightGcnTrainer(Interactions train, LightGcnConfig config, Workers workers) {
@@ -259,6 +264,7 @@ public final class LightGcnTrainer implements EpochTrainer {
    */
   double step(int n) {
     double loss = gradient(n);
+    stepsDone++;
     long t2 = System.nanoTime();
     adamUsers.step(egoUsers, gradUsers, workers);
     adamItems.step(egoItems, gradItems, workers);
@@ -336,6 +342,7 @@ public final class LightGcnTrainer implements EpochTrainer {
     for (int k = 1; k <= layers; k++) {
       // E^k_U = R̃ E^{k-1}_I on needUsers[k];  E^k_I = R̃ᵀ E^{k-1}_U on needItems[k]
       RowSet su = needUsers[k];
+      forwardEdges += su.nnz + needItems[k].nnz;
       if (su.full) {
         Propagation.usersFromItems(adj, layerItems[k - 1], dim, layerUsers[k], workers);
       } else {
@@ -508,13 +515,17 @@ public final class LightGcnTrainer implements EpochTrainer {
   /** dst (zero) += R̃ src on the support batchUsers ∪ N(srcSup); the strategy follows the frontier's size. */
   private void propagateUsers(float[] srcItems, RowSet srcSup, float[] dst, RowSet dstSup) {
     neighbours(dstSup, batchUsers, srcSup, train.itemUsers(), train.userItems().rowPtr(), userMarks, backwardFull);
-    if (dstSup.full) {
+    // A scatter from few source rows beats any gather over the (possibly near-complete) target rows.
+    if (!srcSup.full && scatterCost * srcSup.nnz * workers.threads() <= Math.min(dstSup.nnz, nnz)) {
+      strategyCounts[0]++;
+      backwardEdges += srcSup.nnz;
+      Propagation.scatterUsersFromItems(adj, srcItems, dim, srcSup.rows, srcSup.size, dst);
+    } else if (dstSup.full) {
+      backwardEdges += nnz;
       strategyCounts[2]++;
       Propagation.usersFromItems(adj, srcItems, dim, dst, workers);
-    } else if (scatterCost * srcSup.nnz * workers.threads() <= dstSup.nnz) {
-      strategyCounts[0]++;
-      Propagation.scatterUsersFromItems(adj, srcItems, dim, srcSup.rows, srcSup.size, dst);
     } else {
+      backwardEdges += dstSup.nnz;
       strategyCounts[1]++;
       Propagation.usersFromItemsRows(adj, srcItems, dim, dst, dstSup.rows, dstSup.size, workers);
     }
@@ -522,13 +533,17 @@ public final class LightGcnTrainer implements EpochTrainer {
 
   private void propagateItems(float[] srcUsers, RowSet srcSup, float[] dst, RowSet dstSup) {
     neighbours(dstSup, batchItems, srcSup, train.userItems(), train.itemUsers().rowPtr(), itemMarks, backwardFull);
-    if (dstSup.full) {
+    // A scatter from few source rows beats any gather over the (possibly near-complete) target rows.
+    if (!srcSup.full && scatterCost * srcSup.nnz * workers.threads() <= Math.min(dstSup.nnz, nnz)) {
+      strategyCounts[0]++;
+      backwardEdges += srcSup.nnz;
+      Propagation.scatterItemsFromUsers(adj, srcUsers, dim, srcSup.rows, srcSup.size, dst);
+    } else if (dstSup.full) {
+      backwardEdges += nnz;
       strategyCounts[2]++;
       Propagation.itemsFromUsers(adj, srcUsers, dim, dst, workers);
-    } else if (scatterCost * srcSup.nnz * workers.threads() <= dstSup.nnz) {
-      strategyCounts[0]++;
-      Propagation.scatterItemsFromUsers(adj, srcUsers, dim, srcSup.rows, srcSup.size, dst);
     } else {
+      backwardEdges += dstSup.nnz;
       strategyCounts[1]++;
       Propagation.itemsFromUsersRows(adj, srcUsers, dim, dst, dstSup.rows, dstSup.size, workers);
     }
@@ -603,7 +618,7 @@ public final class LightGcnTrainer implements EpochTrainer {
   @Override
   public UserScorer scorer() {
     computeFinal();
-    return new DotScorer(finalUsers, finalItems, numItems, dim);
+    return new EmbeddingScorer(finalUsers, finalItems, numUsers, numItems, dim);
   }
 
   @Override
@@ -661,43 +676,10 @@ public final class LightGcnTrainer implements EpochTrainer {
         .put("backward_seconds", phaseNanos[2] / 1e9).put("optimiser_seconds", phaseNanos[3] / 1e9);
     n.put("backward_scatter", strategyCounts[0]).put("backward_rows", strategyCounts[1])
         .put("backward_full", strategyCounts[2]);
+    // One full product Â·X visits every edge twice (users gather items, items gather users).
+    double full = 2.0 * nnz * Math.max(1, stepsDone);
+    n.put("forward_full_products_per_step", forwardEdges / full)
+        .put("backward_full_products_per_step", backwardEdges / full);
     return n;
-  }
-
-  /** Dot-product scorer over the final embeddings (until the shared EmbeddingScorer lands). */
-  private static final class DotScorer implements UserScorer {
-    private final float[] users;
-    private final float[] items;
-    private final int numItems;
-    private final int dim;
-
-    DotScorer(float[] users, float[] items, int numItems, int dim) {
-      this.users = users;
-      this.items = items;
-      this.numItems = numItems;
-      this.dim = dim;
-    }
-
-    @Override
-    public int numItems() {
-      return numItems;
-    }
-
-    @Override
-    public void score(int[] us, int from, int to, float[] out) {
-      int d = dim;
-      for (int b = from; b < to; b++) {
-        int ub = us[b] * d;
-        int ob = (b - from) * numItems;
-        for (int i = 0; i < numItems; i++) {
-          int ib = i * d;
-          float s = 0f;
-          for (int k = 0; k < d; k++) {
-            s += users[ub + k] * items[ib + k];
-          }
-          out[ob + i] = s;
-        }
-      }
-    }
   }
 }

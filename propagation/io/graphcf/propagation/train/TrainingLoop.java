@@ -248,6 +248,7 @@ public final class TrainingLoop {
     p.lastEvaluatedEpoch = p.epoch;
     ObjectNode metrics = m.deepCopy();
     metrics.remove("seconds");
+    metrics.remove("eval_seconds");
     p.lastMetrics = metrics;
     line.setAll(metrics);
     line.put("eval_seconds", s);

@@ -45,6 +45,7 @@ class LightGcnTrainerTest {
         t.forwardFull = 2;
       }
       case FULL -> {
+        t.scatterCost = 1e18;
         t.backwardFull = 0;
         t.forwardFull = 0;
       }

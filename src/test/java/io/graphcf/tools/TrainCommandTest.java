@@ -1,0 +1,108 @@
+package io.graphcf.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.graphcf.propagation.model.ModelReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code graphcf train} and {@code graphcf eval} run in-process on the embedded Amazon-Electronics sample. */
+class TrainCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SAMPLE = "data/amazon-electronics";
+
+  @TempDir
+  Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = GraphCf.run(args, new PrintWriter(o), new PrintWriter(e));
+    return new Run(code, o.toString(), e.toString());
+  }
+
+  @Test
+  void trainsWritesJsonLinesAndEvaluates() throws Exception {
+    Path model = tmp.resolve("lgn");
+    Run r = run("train", "--model", "lightgcn", "--data", SAMPLE, "--out", model.toString(), "--epochs", "2",
+        "--dim", "16", "--batch", "1024", "--threads", "2", "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().trim().split("\n");
+    assertEquals(2, lines.length, r.out());
+    JsonNode last = JSON.readTree(lines[1]);
+    assertEquals(2, last.get("epoch").asInt());
+    for (String key : new String[] {"loss", "recall@20", "ndcg@20", "seconds"}) {
+      assertTrue(last.has(key), key + " missing in " + lines[1]);
+    }
+    ModelReader reader = ModelReader.open(model);
+    assertEquals("lightgcn", reader.meta().get("model").asText());
+    assertEquals(16, reader.meta().at("/hyperparameters/dim").asInt());
+    assertEquals(1435, reader.meta().at("/data/users").asInt());
+    assertTrue(Files.isRegularFile(model.resolve("training.png")));
+
+    Run e = run("eval", "--model", model.toString(), "--json", "--threads", "2");
+    assertEquals(0, e.code(), e.err());
+    JsonNode m = JSON.readTree(e.out());
+    assertEquals(last.get("recall@20").asDouble(), m.get("recall@20").asDouble(), 1e-9);
+
+    Run table = run("eval", "--model", model.toString(), "--threads", "1");
+    assertEquals(0, table.code(), table.err());
+    assertTrue(table.out().contains("recall") && table.out().contains("@20"), table.out());
+  }
+
+  @Test
+  void configFileSuppliesOptionsAndFlagsOverrideIt() throws Exception {
+    Path cfg = tmp.resolve("mf.properties");
+    Files.writeString(cfg, "model=mf\ndim=8\nepochs=3\neval_every=0\nprogress=false\nthreads=1\n");
+    Path model = tmp.resolve("mf");
+    Run r = run("train", "--config", cfg.toString(), "--data", SAMPLE, "--out", model.toString(), "--epochs", "1");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(1, r.out().trim().split("\n").length, r.out());
+    JsonNode meta = ModelReader.open(model).meta();
+    assertEquals("mf", meta.get("model").asText());
+    assertEquals(0, meta.at("/hyperparameters/layers").asInt());
+    assertEquals(8, meta.at("/hyperparameters/dim").asInt());
+    assertEquals(1, meta.at("/hyperparameters/epochs").asInt());
+  }
+
+  @Test
+  void resumesFromACheckpoint() throws Exception {
+    Path model = tmp.resolve("m");
+    String[] base = {"train", "--model", "mf", "--data", SAMPLE, "--out", model.toString(), "--dim", "8",
+        "--threads", "1", "--no-progress", "--eval-every", "0"};
+    assertEquals(0, run(concat(base, "--epochs", "1")).code());
+    Run r = run("train", "--model", "mf", "--data", SAMPLE, "--out", model.toString(), "--resume", model.toString(),
+        "--epochs", "2", "--threads", "1", "--no-progress");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(2, JSON.readTree(r.out().trim()).get("epoch").asInt(), r.out());
+    assertEquals(2, ModelReader.open(model).meta().at("/state/epoch").asInt());
+  }
+
+  @Test
+  void invalidInputExitsWithTwo() throws Exception {
+    Run r = run("train", "--model", "nosuch", "--data", SAMPLE, "--out", tmp.resolve("x").toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("unknown model 'nosuch'"), r.err());
+    Path cfg = tmp.resolve("bad.json");
+    Files.writeString(cfg, "{\"layerz\": 2}");
+    Run c = run("train", "--config", cfg.toString(), "--model", "mf", "--data", SAMPLE, "--out", tmp.toString());
+    assertEquals(2, c.code());
+    assertTrue(c.err().contains("unknown option 'layerz'"), c.err());
+    assertEquals(2, run("eval", "--model", tmp.resolve("absent").toString()).code());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+}

@@ -1,0 +1,125 @@
+package io.graphcf.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.graphcf.graph.Dataset;
+import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.eval.EmbeddingScorer;
+import io.graphcf.propagation.eval.EvalResult;
+import io.graphcf.propagation.eval.Evaluator;
+import io.graphcf.propagation.eval.UserScorer;
+import io.graphcf.propagation.model.FloatMatrix;
+import io.graphcf.propagation.model.ModelReader;
+import io.graphcf.propagation.popularity.MostPopular;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code graphcf eval}: full-ranking evaluation of a saved model on the test split of its store
+ * (or of {@code --data}, which must have the same fingerprint unless {@code --any-data}): Recall,
+ * Precision, NDCG and HitRate at 10, 20 and 50, as a table or as JSON.
+ */
+@Command(name = "eval", description = "Evaluate a saved model (full ranking, train items masked) on a store's test split.")
+public final class EvalCommand extends BaseCommand {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--model", required = true, description = "A model directory written by graphcf train.")
+  Path model;
+
+  @Option(names = "--data", description = "The store (default: the store recorded in the model).")
+  Path data;
+
+  @Option(names = "--threads", description = "Worker threads (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--json", description = "Print the metrics as one JSON object.")
+  boolean json;
+
+  @Override
+  protected int execute() throws Exception {
+    ModelReader reader = ModelReader.open(model);
+    ObjectNode meta = reader.meta();
+    Path dataDir = data;
+    if (dataDir == null) {
+      String store = meta.at("/data/store").asText(null);
+      String source = meta.at("/data/source").asText(null);
+      if (store == null && source == null) {
+        throw new UsageException("model " + model + " records no store; pass --data");
+      }
+      dataDir = Path.of(store != null ? store : source);
+    }
+    TrainData td = TrainData.load(dataDir);
+    String fp = meta.at("/data/fingerprint").asText("");
+    if (!fp.isEmpty() && !fp.equals(td.fingerprint())) {
+      throw new UsageException("model " + model + " was trained on data " + fp + ", " + dataDir + " is "
+          + td.fingerprint());
+    }
+    Dataset ds = td.dataset();
+    if (ds.test().nnz() == 0) {
+      throw new UsageException(dataDir + " has no test interactions to evaluate on");
+    }
+    int t = threads == null ? Workers.defaultThreads() : threads;
+    if (t < 1) {
+      throw new UsageException("--threads must be >= 1, got " + t);
+    }
+    try (Workers w = Workers.create(t)) {
+      UserScorer scorer = scorer(reader, ds);
+      EvalResult r = Evaluator.evaluate(scorer, ds, TrainCommand.KS, w);
+      print(r, meta.path("model").asText("?"));
+    }
+    return GraphCf.EXIT_OK;
+  }
+
+  /** The scorer of a saved model, by its kind. Other kinds are added here as their models land. */
+  static UserScorer scorer(ModelReader reader, Dataset ds) throws java.io.IOException {
+    String kind = reader.meta().path("kind").asText();
+    switch (kind) {
+      case "embedding" -> {
+        FloatMatrix u = reader.matrix("user_embedding");
+        FloatMatrix i = reader.matrix("item_embedding");
+        if (u.rows() != ds.numUsers() || i.rows() != ds.numItems() || u.cols() != i.cols()) {
+          throw new IllegalArgumentException("model shape " + u.rows() + " users x " + i.rows() + " items (dim "
+              + u.cols() + "/" + i.cols() + ") does not match data " + ds.numUsers() + " x " + ds.numItems());
+        }
+        return new EmbeddingScorer(u.data(), i.data(), u.rows(), i.rows(), u.cols());
+      }
+      case "popularity" -> {
+        return MostPopular.load(reader);
+      }
+      default -> throw new IllegalArgumentException("model kind '" + kind + "' cannot be evaluated by this version "
+          + "(known: embedding, popularity)");
+    }
+  }
+
+  private void print(EvalResult r, String modelName) throws java.io.IOException {
+    PrintWriter o = out();
+    if (json) {
+      ObjectNode n = r.toJson();
+      o.println(JSON.writeValueAsString(n));
+      return;
+    }
+    o.printf(Locale.ROOT, "%s on %d test users (%.2f s)%n", modelName, r.users(), r.seconds());
+    o.printf(Locale.ROOT, "%-10s", "metric");
+    for (int k : TrainCommand.KS) {
+      o.printf(Locale.ROOT, "%10s", "@" + k);
+    }
+    o.println();
+    String[] names = {"recall", "precision", "ndcg", "hit_rate"};
+    for (String name : names) {
+      o.printf(Locale.ROOT, "%-10s", name);
+      for (int k : TrainCommand.KS) {
+        double v = switch (name) {
+          case "recall" -> r.recall(k);
+          case "precision" -> r.precision(k);
+          case "ndcg" -> r.ndcg(k);
+          default -> r.hitRate(k);
+        };
+        o.printf(Locale.ROOT, "%10.4f", v);
+      }
+      o.println();
+    }
+  }
+}

@@ -1,0 +1,338 @@
+package io.graphcf.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.graphcf.graph.Dataset;
+import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.eval.EvalResult;
+import io.graphcf.propagation.eval.Evaluator;
+import io.graphcf.propagation.lightgcn.LightGcnConfig;
+import io.graphcf.propagation.lightgcn.LightGcnTrainer;
+import io.graphcf.propagation.model.ModelReader;
+import io.graphcf.propagation.model.ModelWriter;
+import io.graphcf.propagation.popularity.MostPopular;
+import io.graphcf.propagation.train.EpochTrainer;
+import io.graphcf.propagation.train.TrainingLoop;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code graphcf train}: trains a model on a store and writes the model directory. Every
+ * hyperparameter is a flag and may also come from {@code --config} (JSON object or properties file,
+ * keys spelled like the flags without dashes, e.g. {@code eval-every}); flags override the file.
+ * Gradient-trained models run through {@link TrainingLoop} (one JSON line per epoch on stdout, a
+ * progress bar on stderr, checkpoints, {@code --resume}).
+ */
+@Command(name = "train", description = "Train a model (lightgcn, mf, mostpop) on a store and save it.")
+public final class TrainCommand extends BaseCommand {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Cut-offs every evaluation reports. */
+  static final int[] KS = {10, 20, 50};
+  private static final Set<String> KEYS = Set.of("model", "data", "out", "layers", "dim", "lr", "decay", "batch",
+      "epochs", "eval-every", "patience", "metric", "checkpoint-every", "seed", "threads", "progress");
+
+  @Option(names = "--model", description = "lightgcn | mf | mostpop")
+  String model;
+
+  @Option(names = "--data", description = "A graphcf store (or a LightGCN-format directory with train.txt/test.txt).")
+  Path data;
+
+  @Option(names = "--out", description = "The model directory to write (replaced atomically).")
+  Path out;
+
+  @Option(names = "--config", description = "JSON or properties file with any of these options; flags override it.")
+  Path config;
+
+  @Option(names = "--layers", description = "Propagation layers K (default 3; mf uses 0).")
+  Integer layers;
+
+  @Option(names = "--dim", description = "Embedding width (default 64).")
+  Integer dim;
+
+  @Option(names = "--lr", description = "Adam learning rate (default 0.001).")
+  Float lr;
+
+  @Option(names = "--decay", description = "L2 weight on the batch's ego embeddings (default 1e-4).")
+  Float decay;
+
+  @Option(names = "--batch", description = "BPR batch size (default 2048).")
+  Integer batch;
+
+  @Option(names = "--epochs", description = "Last epoch to train (default 1000).")
+  Integer epochs;
+
+  @Option(names = "--eval-every", description = "Evaluate every N epochs and after the last (default 1; 0 = last only).")
+  Integer evalEvery;
+
+  @Option(names = "--patience", description = "Stop after N evaluations without improvement (default 0 = never).")
+  Integer patience;
+
+  @Option(names = "--metric", description = "Metric for early stopping (default recall@20).")
+  String metric;
+
+  @Option(names = "--checkpoint-every", description = "Save a resumable checkpoint into --out every N epochs (default 0 = end only).")
+  Integer checkpointEvery;
+
+  @Option(names = "--resume", description = "Continue from this checkpoint (a model directory saved by train).")
+  Path resume;
+
+  @Option(names = "--seed", description = "Seed of every random choice (default 2020).")
+  Long seed;
+
+  @Option(names = "--threads", description = "Worker threads (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--progress", negatable = true, description = "Progress bar per epoch on stderr (default on).")
+  Boolean progress;
+
+  private Map<String, String> fileConfig = Map.of();
+
+  @Override
+  protected int execute() throws Exception {
+    fileConfig = config == null ? Map.of() : readConfig(config);
+    String m = str(model, "model", null);
+    Path dataDir = path(data, "data");
+    Path outDir = path(out, "out");
+    if (m == null) {
+      throw new UsageException("--model is required (lightgcn, mf, mostpop)");
+    }
+    TrainData td = TrainData.load(dataDir);
+    int t = positive(integer(threads, "threads", Workers.defaultThreads()), "threads");
+    try (Workers w = Workers.create(t)) {
+      switch (m) {
+        case "lightgcn", "mf" -> trainLightGcn(m, td, outDir, t, w);
+        case "mostpop" -> trainMostPopular(td, outDir, t, w);
+        default -> throw new UsageException("unknown model '" + m + "' (known: lightgcn, mf, mostpop)");
+      }
+    }
+    return GraphCf.EXIT_OK;
+  }
+
+  private void trainLightGcn(String m, TrainData td, Path outDir, int t, Workers w) throws IOException {
+    LightGcnConfig c;
+    if (resume != null) {
+      c = LightGcnConfig.fromJson(checkpointHyperparameters(td, m));
+    } else {
+      LightGcnConfig d = LightGcnConfig.defaults();
+      int k = integer(layers, "layers", m.equals("mf") ? 0 : d.layers());
+      if (m.equals("mf") && k != 0) {
+        throw new UsageException("--model mf has no layers, got --layers " + k);
+      }
+      if (m.equals("lightgcn") && k == 0) {
+        throw new UsageException("--model lightgcn needs --layers >= 1 (use --model mf for 0), got 0");
+      }
+      c = new LightGcnConfig(integer(dim, "dim", d.dim()), k, flt(lr, "lr", d.lr()), flt(decay, "decay", d.decay()),
+          integer(batch, "batch", d.batch()), lng(seed, "seed", d.seed()));
+    }
+    runLoop(new LightGcnTrainer(td.dataset().train(), c, w), td, outDir, t, w);
+  }
+
+  /** Runs any epoch trainer through the shared loop; other gradient-trained models reuse this. */
+  private void runLoop(EpochTrainer trainer, TrainData td, Path outDir, int t, Workers w) throws IOException {
+    String watched = str(metric, "metric", "recall@20");
+    TrainingLoop.Options o = new TrainingLoop.Options()
+        .epochs(positive(integer(epochs, "epochs", 1000), "epochs"))
+        .evalEvery(integer(evalEvery, "eval-every", 1))
+        .patience(integer(patience, "patience", 0))
+        .metric(watched)
+        .checkpointEvery(integer(checkpointEvery, "checkpoint-every", 0))
+        .progress(bool(progress, "progress", true));
+    Dataset ds = td.dataset();
+    TrainingLoop.Evaluation eval = ds.test().nnz() == 0 ? null : s -> Evaluator.evaluate(s, ds, KS, w).toJson();
+    ObjectNode extra = JSON.createObjectNode().put("threads", t);
+    TrainingLoop loop = new TrainingLoop(trainer, o, eval, td.meta(), extra, out(), progressStream());
+    TrainingLoop.Result r = resume == null ? loop.run(outDir) : loop.resume(resume, outDir);
+    err().printf(Locale.ROOT, "saved %s to %s after epoch %d%s%n", trainer.modelName(), outDir, r.lastEpoch(),
+        r.bestEpoch() > 0 ? String.format(Locale.ROOT, " (best %s %.4f at epoch %d%s)", watched, r.bestMetric(),
+            r.bestEpoch(), r.stoppedEarly() ? ", stopped early" : "") : "");
+  }
+
+  private ObjectNode checkpointHyperparameters(TrainData td, String m) throws IOException {
+    ModelReader r = ModelReader.open(resume);
+    ObjectNode meta = r.meta();
+    String fp = meta.at("/data/fingerprint").asText();
+    if (!fp.equals(td.fingerprint())) {
+      throw new UsageException("checkpoint " + resume + " was trained on data " + fp + ", --data is " + td.fingerprint());
+    }
+    if (!meta.path("model").asText().equals(m)) {
+      throw new UsageException("checkpoint " + resume + " holds model '" + meta.path("model").asText()
+          + "', --model is '" + m + "'");
+    }
+    if (layers != null || dim != null || lr != null || decay != null || batch != null || seed != null) {
+      throw new UsageException("--resume takes the model's hyperparameters from the checkpoint; drop --layers, "
+          + "--dim, --lr, --decay, --batch and --seed");
+    }
+    return (ObjectNode) meta.path("hyperparameters");
+  }
+
+  private void trainMostPopular(TrainData td, Path outDir, int t, Workers w) throws IOException {
+    long t0 = System.nanoTime();
+    MostPopular mp = MostPopular.fit(td.dataset().train());
+    double fitSeconds = (System.nanoTime() - t0) / 1e9;
+    ObjectNode meta = mp.meta();
+    ((ObjectNode) meta.get("hyperparameters")).put("threads", t);
+    meta.set("data", td.meta());
+    ObjectNode line = JSON.createObjectNode();
+    if (td.dataset().test().nnz() > 0) {
+      EvalResult r = Evaluator.evaluate(mp, td.dataset(), KS, w);
+      ObjectNode metrics = r.toJson();
+      metrics.remove("eval_seconds");
+      meta.set("metrics", metrics);
+      line.setAll(metrics);
+      line.put("eval_seconds", r.seconds());
+      meta.putObject("timings").put("fit_seconds", fitSeconds).put("eval_seconds", r.seconds());
+    } else {
+      meta.putObject("metrics");
+      meta.putObject("timings").put("fit_seconds", fitSeconds);
+    }
+    try (ModelWriter mw = ModelWriter.create(outDir)) {
+      mp.save(mw);
+      mw.commit(meta);
+    }
+    out().println(JSON.writeValueAsString(line));
+    err().printf(Locale.ROOT, "saved mostpop to %s%n", outDir);
+  }
+
+  private PrintStream progressStream() {
+    PrintWriter e = err();
+    return new PrintStream(new OutputStream() {
+      @Override
+      public void write(int b) {
+        e.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        e.write(new String(b, off, len, StandardCharsets.UTF_8));
+        e.flush();
+      }
+    }, true, StandardCharsets.UTF_8);
+  }
+
+  // ---- option resolution: flag, else config file, else default ----
+
+  static Map<String, String> readConfig(Path p) throws IOException {
+    Map<String, String> m = new HashMap<>();
+    String text = Files.readString(p, StandardCharsets.UTF_8);
+    if (text.stripLeading().startsWith("{")) {
+      JsonNode n = JSON.readTree(text);
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getValue().isContainerNode()) {
+          throw new UsageException(p + ": option '" + e.getKey() + "' must be a plain value, got " + e.getValue());
+        }
+        m.put(key(p, e.getKey()), e.getValue().asText());
+      }
+    } else {
+      Properties props = new Properties();
+      try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+        props.load(r);
+      }
+      for (String k : props.stringPropertyNames()) {
+        m.put(key(p, k), props.getProperty(k).trim());
+      }
+    }
+    return m;
+  }
+
+  private static String key(Path p, String k) {
+    String n = k.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    if (n.startsWith("--")) {
+      n = n.substring(2);
+    }
+    if (!KEYS.contains(n)) {
+      throw new UsageException(p + ": unknown option '" + k + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
+    }
+    return n;
+  }
+
+  private String raw(String key) {
+    return fileConfig.get(key);
+  }
+
+  private String str(String flag, String key, String def) {
+    return flag != null ? flag : raw(key) != null ? raw(key) : def;
+  }
+
+  private Path path(Path flag, String key) {
+    if (flag != null) {
+      return flag;
+    }
+    if (raw(key) != null) {
+      return Path.of(raw(key));
+    }
+    throw new UsageException("--" + key + " is required");
+  }
+
+  private int integer(Integer flag, String key, int def) {
+    if (flag != null) {
+      return flag;
+    }
+    String v = raw(key);
+    try {
+      return v == null ? def : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException(config + ": option '" + key + "' must be an integer (got '" + v + "')");
+    }
+  }
+
+  private long lng(Long flag, String key, long def) {
+    if (flag != null) {
+      return flag;
+    }
+    String v = raw(key);
+    try {
+      return v == null ? def : Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException(config + ": option '" + key + "' must be an integer (got '" + v + "')");
+    }
+  }
+
+  private float flt(Float flag, String key, float def) {
+    if (flag != null) {
+      return flag;
+    }
+    String v = raw(key);
+    try {
+      return v == null ? def : Float.parseFloat(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException(config + ": option '" + key + "' must be a number (got '" + v + "')");
+    }
+  }
+
+  private boolean bool(Boolean flag, String key, boolean def) {
+    if (flag != null) {
+      return flag;
+    }
+    String v = raw(key);
+    if (v == null) {
+      return def;
+    }
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new UsageException(config + ": option '" + key + "' must be true or false (got '" + v + "')");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  private static int positive(int v, String name) {
+    if (v < 1) {
+      throw new UsageException("--" + name + " must be >= 1, got " + v);
+    }
+    return v;
+  }
+}
