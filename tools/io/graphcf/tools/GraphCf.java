@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BenchCommand.class,
+      IndexCommand.class,
+      RecommendCommand.class,
       TrainCommand.class,
       EvalCommand.class,
       ImportCommand.class,

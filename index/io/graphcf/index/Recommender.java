@@ -1,0 +1,373 @@
+package io.graphcf.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.graphcf.graph.GraphStore;
+import io.graphcf.graph.IdDictionary;
+import io.graphcf.graph.MappedCsr;
+import io.graphcf.propagation.model.FloatMatrix;
+import io.graphcf.propagation.model.ModelReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The in-process serving API: opens a model directory (and the graph store it was trained on, for
+ * external ids and seen items) and answers top-k queries by external id. Thread-safe; each thread
+ * keeps its own scratch, so a query allocates only its result (plus the ordinals of explicitly
+ * excluded ids). If the model directory holds {@value #INDEX_FILE} (written by
+ * {@code graphcf index build}), item search is approximate through that HNSW graph, mapped from
+ * the file; otherwise, or with {@link RecommendOptions#exact(boolean)}, it is an exact scan.
+ *
+ * <p>Model kinds: {@code embedding} (user and item embeddings, scored by inner product),
+ * {@code popularity} (one score per item). {@code filter} models (GF-CF, BSPM) need
+ * {@code io.graphcf.propagation.filter.FilterModels}, which is not in this build yet: opening one
+ * throws {@link UnsupportedOperationException}.
+ *
+ * <p>Cold start ({@link #recommendForItems}): a user the model has never seen is folded in from
+ * the items they interacted with as {@code q = (1/√|H|) Σ_{i∈H} e_i / √|N_i|} — one LightGCN
+ * propagation step (He et al., SIGIR 2020, eq. 3, symmetric normalisation) applied to the final item
+ * embeddings, which is how a trained user's embedding is built from its items' embeddings; the
+ * 1/√|N_i| factor keeps popular items from dominating the fold-in as they would in a plain mean.
+ */
+public final class Recommender implements Closeable {
+  /** The index file name inside a model directory. */
+  public static final String INDEX_FILE = "items.hnsw";
+  /** Beam width used when the options leave it at 0 (at least k). */
+  public static final int DEFAULT_EF = 100;
+
+  private final Path modelDir;
+  private final String model;
+  private final String kind;
+  private final GraphStore store;
+  private final IdDictionary users;
+  private final IdDictionary items;
+  private final MappedCsr seen;
+  private final int numUsers;
+  private final int numItems;
+  private final int dim;
+  private final float[] userEmb;
+  private final float[] itemEmb;
+  private final float[] foldWeight;
+  private final ExactSearcher exact;
+  private final HnswIndex index;
+  private final int maxSeen;
+  private final ThreadLocal<Scratch> scratch;
+  private volatile boolean closed;
+
+  private Recommender(Path modelDir, ModelReader reader, GraphStore store) throws IOException {
+    this.modelDir = modelDir;
+    ObjectNode meta = reader.meta();
+    this.model = meta.path("model").asText("?");
+    this.kind = meta.path("kind").asText("");
+    this.store = store;
+    this.users = store.users();
+    this.items = store.items();
+    this.seen = store.trainUserItems();
+    this.numUsers = store.numUsers();
+    this.numItems = store.numItems();
+    checkData(meta.path("data"), store);
+    switch (kind) {
+      case "embedding": {
+        FloatMatrix u = reader.matrix("user_embedding");
+        FloatMatrix i = reader.matrix("item_embedding");
+        if (u.rows() != numUsers || i.rows() != numItems || u.cols() != i.cols()) {
+          throw new IllegalArgumentException(modelDir + ": embeddings " + u.rows() + " x " + u.cols() + " (users) and "
+              + i.rows() + " x " + i.cols() + " (items) do not match the store's " + numUsers + " users, " + numItems
+              + " items");
+        }
+        this.dim = i.cols();
+        this.userEmb = u.data();
+        this.itemEmb = i.data();
+        break;
+      }
+      case "popularity": {
+        FloatMatrix p = reader.matrix("item_popularity");
+        if ((long) p.rows() * p.cols() != numItems) {
+          throw new IllegalArgumentException(modelDir + ": item_popularity has " + (long) p.rows() * p.cols()
+              + " scores, the store has " + numItems + " items");
+        }
+        this.dim = 1;
+        this.userEmb = null;
+        this.itemEmb = p.data();
+        break;
+      }
+      case "filter":
+        throw new UnsupportedOperationException(modelDir + ": model '" + model + "' is a graph-filter model; serving"
+            + " filter models needs io.graphcf.propagation.filter.FilterModels, which is not in this build yet");
+      default:
+        throw new IllegalArgumentException(modelDir + ": unknown model kind '" + kind
+            + "' (expected embedding, popularity or filter)");
+    }
+    this.exact = new ExactSearcher(itemEmb, numItems, dim);
+    Path indexFile = modelDir.resolve(INDEX_FILE);
+    this.index = kind.equals("embedding") && Files.exists(indexFile)
+        ? HnswIndex.load(indexFile, itemEmb, numItems, dim) : null;
+    int[] deg = new int[numItems];
+    MappedCsr iu = store.trainItemUsers();
+    float[] w = new float[numItems];
+    for (int i = 0; i < numItems; i++) {
+      deg[i] = iu.degree(i);
+      w[i] = (float) (1.0 / Math.sqrt(Math.max(1, deg[i])));
+    }
+    this.foldWeight = w;
+    int ms = 0;
+    for (int u = 0; u < numUsers; u++) {
+      ms = Math.max(ms, seen.degree(u));
+    }
+    this.maxSeen = ms;
+    this.scratch = ThreadLocal.withInitial(Scratch::new);
+  }
+
+  private void checkData(JsonNode data, GraphStore s) {
+    if (data.hasNonNull("users") && data.path("users").asInt() != s.numUsers()
+        || data.hasNonNull("items") && data.path("items").asInt() != s.numItems()) {
+      throw new IllegalArgumentException(modelDir + ": model was trained on " + data.path("users").asInt() + " users, "
+          + data.path("items").asInt() + " items; store " + s.dir() + " has " + s.numUsers() + " users, " + s.numItems()
+          + " items");
+    }
+    String fp = data.path("fingerprint").asText("");
+    if (!fp.isEmpty() && !fp.equals(s.fingerprint())) {
+      throw new IllegalArgumentException(modelDir + ": model was trained on data with fingerprint " + fp
+          + ", store " + s.dir() + " has " + s.fingerprint());
+    }
+  }
+
+  /** Opens a model directory and the store named in its metadata ({@code data.store}). */
+  public static Recommender open(Path modelDir) throws IOException {
+    return open(modelDir, null);
+  }
+
+  /** Opens a model directory with an explicit store directory (null: the one in the metadata). */
+  public static Recommender open(Path modelDir, Path storeDir) throws IOException {
+    ModelReader reader = ModelReader.open(modelDir);
+    Path sd = storeDir;
+    if (sd == null) {
+      JsonNode s = reader.meta().path("data").path("store");
+      if (s.isNull() || s.isMissingNode() || s.asText().isEmpty()) {
+        throw new IllegalArgumentException(modelDir + ": the model names no graph store (meta data.store is null);"
+            + " pass the store directory explicitly");
+      }
+      sd = Paths.get(s.asText());
+    }
+    GraphStore store = GraphStore.open(sd);
+    try {
+      return new Recommender(modelDir, reader, store);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  public Path modelDir() {
+    return modelDir;
+  }
+
+  /** The model name from the metadata ("lightgcn", "mostpop", ...). */
+  public String model() {
+    return model;
+  }
+
+  public String kind() {
+    return kind;
+  }
+
+  public int numUsers() {
+    return numUsers;
+  }
+
+  public int numItems() {
+    return numItems;
+  }
+
+  /** Whether approximate search through the HNSW index is available. */
+  public boolean hasIndex() {
+    return index != null;
+  }
+
+  /** Top {@code k} items for a known user, training items excluded. */
+  public List<ScoredItem> recommend(String userId, int k) {
+    return recommend(userId, k, RecommendOptions.defaults());
+  }
+
+  /** Top {@code k} items for a known user with options (seen items, exclusions, exact search). */
+  public List<ScoredItem> recommend(String userId, int k, RecommendOptions options) {
+    checkOpen();
+    checkK(k);
+    int u = users.ordinal(userId);
+    if (u < 0) {
+      throw new IllegalArgumentException("unknown user '" + userId + "' (the store has " + numUsers + " users)");
+    }
+    Scratch s = scratch.get();
+    int nEx = options.excludeSeen() ? seen.copyRow(u, s.excluded, 0) : 0;
+    nEx = addExclusions(options.excludeItems(), s, nEx);
+    if (kind.equals("popularity")) {
+      s.query[0] = 1f;
+      return search(s.query, 0, k, nEx, options, s);
+    }
+    return search(userEmb, u * dim, k, nEx, options, s);
+  }
+
+  /** The {@code k} items with the largest inner product with {@code itemId}'s embedding (itself excluded). */
+  public List<ScoredItem> similarItems(String itemId, int k) {
+    checkOpen();
+    checkK(k);
+    if (!kind.equals("embedding")) {
+      throw new UnsupportedOperationException("similarItems needs an embedding model; " + modelDir + " is kind '"
+          + kind + "'");
+    }
+    int i = itemOrdinal(itemId);
+    Scratch s = scratch.get();
+    s.excluded[0] = i;
+    return search(itemEmb, i * dim, k, 1, RecommendOptions.defaults(), s);
+  }
+
+  /** Top {@code k} for a user the model has never seen, from their recent items (which are excluded). */
+  public List<ScoredItem> recommendForItems(List<String> recentItemIds, int k) {
+    return recommendForItems(recentItemIds, k, RecommendOptions.defaults());
+  }
+
+  /** As {@link #recommendForItems(List, int)} with options (exclusions, filter, exact search). */
+  public List<ScoredItem> recommendForItems(List<String> recentItemIds, int k, RecommendOptions options) {
+    checkOpen();
+    checkK(k);
+    if (recentItemIds.isEmpty()) {
+      throw new IllegalArgumentException("recentItemIds is empty: at least one item is needed to fold in a user");
+    }
+    Scratch s = scratch.get();
+    int nEx = 0;
+    s.ensureExcluded(recentItemIds.size() + options.excludeItems().size());
+    for (String id : recentItemIds) {
+      s.excluded[nEx++] = itemOrdinal(id);
+    }
+    Arrays.sort(s.excluded, 0, nEx);
+    nEx = dedupe(s.excluded, nEx);
+    if (kind.equals("popularity")) {
+      s.query[0] = 1f;
+    } else {
+      // q = (1/√|H|) Σ_{i∈H} e_i / √|N_i|
+      float[] q = s.query;
+      Arrays.fill(q, 0, dim, 0f);
+      for (int h = 0; h < nEx; h++) {
+        int i = s.excluded[h];
+        float w = foldWeight[i];
+        int base = i * dim;
+        for (int d = 0; d < dim; d++) {
+          q[d] += w * itemEmb[base + d];
+        }
+      }
+      float norm = (float) (1.0 / Math.sqrt(nEx));
+      for (int d = 0; d < dim; d++) {
+        q[d] *= norm;
+      }
+    }
+    nEx = addExclusions(options.excludeItems(), s, nEx);
+    return search(s.query, 0, k, nEx, options.excludeSeen(false), s);
+  }
+
+  private int addExclusions(List<String> ids, Scratch s, int nEx) {
+    if (ids.isEmpty()) {
+      return nEx;
+    }
+    s.ensureExcluded(nEx + ids.size());
+    for (String id : ids) {
+      s.excluded[nEx++] = itemOrdinal(id);
+    }
+    Arrays.sort(s.excluded, 0, nEx);
+    return dedupe(s.excluded, nEx);
+  }
+
+  private static int dedupe(int[] a, int n) {
+    int w = 0;
+    for (int r = 0; r < n; r++) {
+      if (w == 0 || a[w - 1] != a[r]) {
+        a[w++] = a[r];
+      }
+    }
+    return w;
+  }
+
+  private List<ScoredItem> search(float[] q, int qOff, int k, int nEx, RecommendOptions options, Scratch s) {
+    int kk = Math.min(k, numItems);
+    if (kk == 0) {
+      return List.of();
+    }
+    if (index != null && !options.exact()) {
+      int ef = options.ef() > 0 ? Math.max(options.ef(), kk) : Math.max(DEFAULT_EF, kk);
+      s.searcher().search(q, qOff, kk, ef, s.excluded, nEx, options.filter(), s.top);
+    } else {
+      exact.search(q, qOff, kk, s.excluded, nEx, options.filter(), s.top);
+    }
+    int n = s.top.drainBestFirst(s.outItems(kk), s.outScores);
+    List<ScoredItem> out = new ArrayList<>(n);
+    for (int r = 0; r < n; r++) {
+      out.add(new ScoredItem(items.externalId(s.outItems[r]), s.outScores[r]));
+    }
+    return out;
+  }
+
+  private int itemOrdinal(String itemId) {
+    int i = items.ordinal(itemId);
+    if (i < 0) {
+      throw new IllegalArgumentException("unknown item '" + itemId + "' (the store has " + numItems + " items)");
+    }
+    return i;
+  }
+
+  private static void checkK(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("recommender for " + modelDir + " is closed");
+    }
+  }
+
+  /** Releases the store; later calls throw {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      store.close();
+    }
+  }
+
+  /** Per-thread scratch, reused by every query of that thread. */
+  private final class Scratch {
+    int[] excluded = new int[Math.max(16, maxSeen + 16)];
+    final float[] query = new float[Math.max(1, dim)];
+    final TopK top = new TopK(64);
+    int[] outItems = new int[64];
+    float[] outScores = new float[64];
+    private HnswSearcher searcher;
+
+    HnswSearcher searcher() {
+      if (searcher == null) {
+        searcher = index.searcher();
+      }
+      return searcher;
+    }
+
+    void ensureExcluded(int n) {
+      if (excluded.length < n) {
+        excluded = Arrays.copyOf(excluded, Math.max(n, 2 * excluded.length));
+      }
+    }
+
+    int[] outItems(int k) {
+      if (outItems.length < k) {
+        outItems = new int[k];
+        outScores = new float[k];
+      }
+      return outItems;
+    }
+  }
+}

@@ -1,0 +1,298 @@
+package io.graphcf.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.graphcf.graph.CsrMatrix;
+import io.graphcf.graph.Dataset;
+import io.graphcf.graph.GraphStore;
+import io.graphcf.graph.Interactions;
+import io.graphcf.propagation.model.ModelWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The serving API against brute-force scoring of the same embeddings, on a generated store and
+ * model ({@link #createFixture(Path)} is reused by the CLI tests).
+ */
+public class RecommenderTest {
+  static final int USERS = 300;
+  static final int ITEMS = 900;
+  public static final int DIM = 16;
+
+  @TempDir
+  static Path tmp;
+  static Path store;
+  static Path model;
+  public static float[] userEmb;
+  static float[] itemEmb;
+  public static int[][] seen;
+  static int[] itemDegree;
+
+  public static String uid(int u) {
+    return "u" + u;
+  }
+
+  public static String iid(int i) {
+    return "item-" + i;
+  }
+
+  @BeforeAll
+  static void fixture() throws IOException {
+    createFixture(tmp);
+  }
+
+  /** Writes the store and an indexed embedding model under {@code dir}; returns the model directory. */
+  public static Path createFixture(Path dir) throws IOException {
+    SplittableRandom r = new SplittableRandom(17);
+    int[] pu = new int[USERS * 30];
+    int[] pi = new int[USERS * 30];
+    int n = 0;
+    seen = new int[USERS][];
+    itemDegree = new int[ITEMS];
+    for (int u = 0; u < USERS; u++) {
+      int[] s = r.ints(5 + r.nextInt(25), 0, ITEMS).distinct().sorted().toArray();
+      seen[u] = s;
+      for (int i : s) {
+        pu[n] = u;
+        pi[n++] = i;
+        itemDegree[i]++;
+      }
+    }
+    Interactions train = Interactions.fromPairs(USERS, ITEMS, pu, pi, n);
+    Dataset data = new Dataset(train, CsrMatrix.empty(USERS, ITEMS));
+    List<String> users = new ArrayList<>();
+    List<String> items = new ArrayList<>();
+    for (int u = 0; u < USERS; u++) {
+      users.add(uid(u));
+    }
+    for (int i = 0; i < ITEMS; i++) {
+      items.add(iid(i));
+    }
+    store = dir.resolve("store");
+    GraphStore.write(data, users, items, store, null);
+    String fingerprint;
+    try (GraphStore s = GraphStore.open(store)) {
+      fingerprint = s.fingerprint();
+    }
+    userEmb = IndexTestData.gaussian(USERS, DIM, 1);
+    itemEmb = IndexTestData.gaussian(ITEMS, DIM, 2);
+    model = dir.resolve("model");
+    writeModel(model, "embedding", fingerprint);
+    ModelIndex.build(model, HnswIndex.builder().m(12).efConstruction(100).seed(3).threads(2));
+    return model;
+  }
+
+  static void writeModel(Path dir, String kind, String fingerprint) throws IOException {
+    ObjectNode meta = new ObjectMapper().createObjectNode();
+    meta.put("model", kind.equals("popularity") ? "mostpop" : "lightgcn").put("kind", kind);
+    meta.putObject("data").put("store", store.toAbsolutePath().toString()).put("fingerprint", fingerprint)
+        .put("users", USERS).put("items", ITEMS);
+    try (ModelWriter w = ModelWriter.create(dir)) {
+      if (kind.equals("popularity")) {
+        float[] pop = new float[ITEMS];
+        for (int i = 0; i < ITEMS; i++) {
+          pop[i] = itemDegree[i];
+        }
+        w.putMatrix("item_popularity", pop, 1, ITEMS);
+      } else {
+        w.putMatrix("user_embedding", userEmb, USERS, DIM);
+        w.putMatrix("item_embedding", itemEmb, ITEMS, DIM);
+      }
+      w.commit(meta);
+    }
+  }
+
+  static int[] ordinals(List<ScoredItem> got) {
+    return got.stream().mapToInt(s -> Integer.parseInt(s.itemId().substring(5))).toArray();
+  }
+
+  public static int[] expected(float[] q, int k, int[] excluded) {
+    return IndexTestData.bruteForce(itemEmb, ITEMS, DIM, q, 0, k, i -> Arrays.binarySearch(excluded, i) < 0);
+  }
+
+  @Test
+  void recommendMatchesBruteForceWithSeenExcluded() throws IOException {
+    try (Recommender rec = Recommender.open(model)) {
+      assertTrue(rec.hasIndex());
+      assertEquals("embedding", rec.kind());
+      double recall = 0;
+      for (int u = 0; u < USERS; u++) {
+        float[] q = Arrays.copyOfRange(userEmb, u * DIM, u * DIM + DIM);
+        int[] expect = expected(q, 20, seen[u]);
+        List<ScoredItem> exact = rec.recommend(uid(u), 20, RecommendOptions.defaults().exact(true));
+        assertArrayEquals(expect, ordinals(exact), "user " + u);
+        List<ScoredItem> approx = rec.recommend(uid(u), 20);
+        assertEquals(20, approx.size());
+        for (int i : ordinals(approx)) {
+          assertTrue(Arrays.binarySearch(seen[u], i) < 0, "seen item " + i + " returned for user " + u);
+        }
+        for (int j = 1; j < approx.size(); j++) {
+          assertTrue(approx.get(j - 1).score() >= approx.get(j).score());
+        }
+        recall += IndexTestData.overlap(ordinals(approx), expect);
+      }
+      assertTrue(recall / USERS >= 0.95, "recall@20 through the index: " + recall / USERS);
+      // seen items come back when not excluded
+      int u = 5;
+      float[] q = Arrays.copyOfRange(userEmb, u * DIM, u * DIM + DIM);
+      assertArrayEquals(expected(q, 10, new int[0]),
+          ordinals(rec.recommend(uid(u), 10, RecommendOptions.defaults().excludeSeen(false).exact(true))));
+      // extra exclusions and a predicate
+      int[] top = expected(q, 3, seen[u]);
+      List<ScoredItem> ex = rec.recommend(uid(u), 10, RecommendOptions.defaults()
+          .exclude(List.of(iid(top[0]), iid(top[2]))).filter(i -> i % 2 == 0));
+      for (int i : ordinals(ex)) {
+        assertTrue(i != top[0] && i != top[2] && i % 2 == 0 && Arrays.binarySearch(seen[u], i) < 0);
+      }
+    }
+  }
+
+  @Test
+  void similarItemsAndFoldIn() throws IOException {
+    try (Recommender rec = Recommender.open(model, store)) {
+      int item = 42;
+      float[] q = Arrays.copyOfRange(itemEmb, item * DIM, item * DIM + DIM);
+      List<ScoredItem> sim = rec.similarItems(iid(item), 10);
+      assertArrayEquals(expected(q, 10, new int[] {item}), ordinals(sim));
+      // fold-in reference: q = (1/√|H|) Σ e_i / √deg_i, computed here in double
+      int[] recent = {3, 50, 700};
+      double[] f = new double[DIM];
+      for (int i : recent) {
+        for (int d = 0; d < DIM; d++) {
+          f[d] += itemEmb[i * DIM + d] / Math.sqrt(Math.max(1, itemDegree[i]));
+        }
+      }
+      float[] fq = new float[DIM];
+      for (int d = 0; d < DIM; d++) {
+        fq[d] = (float) (f[d] / Math.sqrt(recent.length));
+      }
+      List<ScoredItem> cold = rec.recommendForItems(List.of(iid(700), iid(3), iid(50), iid(3)), 15,
+          RecommendOptions.defaults().exact(true));
+      assertArrayEquals(expected(fq, 15, recent), ordinals(cold));
+      assertEquals((float) dot(fq, 0, ordinals(cold)[0]), cold.get(0).score(), 1e-4f);
+    }
+  }
+
+  static double dot(float[] q, int off, int item) {
+    double s = 0;
+    for (int d = 0; d < DIM; d++) {
+      s += q[off + d] * itemEmb[item * DIM + d];
+    }
+    return s;
+  }
+
+  @Test
+  void clearErrors() throws IOException {
+    Recommender rec = Recommender.open(model);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rec.recommend("nobody", 10));
+    assertTrue(e.getMessage().contains("unknown user 'nobody'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> rec.recommend(uid(1), 0));
+    assertTrue(e.getMessage().contains("k must be >= 1, got 0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> rec.similarItems("item-x", 5));
+    assertTrue(e.getMessage().contains("unknown item 'item-x'"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> rec.recommendForItems(List.of(), 5));
+    assertThrows(IllegalArgumentException.class,
+        () -> rec.recommend(uid(1), 5, RecommendOptions.defaults().exclude(List.of("nope"))));
+    assertEquals(ITEMS - seen[7].length, rec.recommend(uid(7), 5000).size());
+    rec.close();
+    assertThrows(IllegalStateException.class, () -> rec.recommend(uid(1), 5));
+  }
+
+  @Test
+  void popularityAndFilterKinds() throws IOException {
+    Path pop = tmp.resolve("mostpop");
+    try (GraphStore s = GraphStore.open(store)) {
+      writeModel(pop, "popularity", s.fingerprint());
+    }
+    try (Recommender rec = Recommender.open(pop)) {
+      assertFalse(rec.hasIndex());
+      List<ScoredItem> got = rec.recommend(uid(0), 5);
+      for (int j = 0; j < got.size(); j++) {
+        int i = ordinals(got)[j];
+        assertEquals(itemDegree[i], got.get(j).score(), 0f);
+        assertTrue(Arrays.binarySearch(seen[0], i) < 0);
+      }
+      int maxDeg = Arrays.stream(itemDegree).max().getAsInt();
+      assertTrue(got.get(0).score() >= maxDeg - 1e-6 || Arrays.binarySearch(seen[0], argmax(itemDegree)) >= 0);
+      assertThrows(UnsupportedOperationException.class, () -> rec.similarItems(iid(1), 3));
+    }
+  }
+
+  static int argmax(int[] a) {
+    int b = 0;
+    for (int i = 1; i < a.length; i++) {
+      if (a[i] > a[b]) {
+        b = i;
+      }
+    }
+    return b;
+  }
+
+  @Test
+  void staleIndexIsRefused() throws IOException {
+    Path other = tmp.resolve("stale");
+    try (GraphStore s = GraphStore.open(store)) {
+      writeModel(other, "embedding", s.fingerprint());
+    }
+    // an index built on other item vectors, copied in
+    java.nio.file.Files.copy(model.resolve(Recommender.INDEX_FILE), other.resolve(Recommender.INDEX_FILE));
+    float[] saved = itemEmb.clone();
+    itemEmb[0] += 1f;
+    try {
+      writeModel(tmp.resolve("stale2"), "embedding", "");
+      java.nio.file.Files.copy(model.resolve(Recommender.INDEX_FILE), tmp.resolve("stale2").resolve(Recommender.INDEX_FILE));
+    } finally {
+      System.arraycopy(saved, 0, itemEmb, 0, saved.length);
+    }
+    Recommender.open(other).close();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recommender.open(tmp.resolve("stale2")));
+    assertTrue(e.getMessage().contains("rebuild the index"), e.getMessage());
+  }
+
+  @Test
+  void concurrentRecommendEqualsSingleThread() throws Exception {
+    try (Recommender rec = Recommender.open(model)) {
+      List<List<ScoredItem>> single = new ArrayList<>();
+      for (int u = 0; u < USERS; u++) {
+        single.add(rec.recommend(uid(u), 20));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      try {
+        List<Future<Boolean>> fs = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+          int shift = 37 * t;
+          fs.add(pool.submit(() -> {
+            for (int j = 0; j < USERS; j++) {
+              int u = (j + shift) % USERS;
+              if (!rec.recommend(uid(u), 20).equals(single.get(u))) {
+                return false;
+              }
+            }
+            return true;
+          }));
+        }
+        for (Future<Boolean> f : fs) {
+          assertTrue(f.get());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.graphcf.tools;
+
+import io.graphcf.index.HnswIndex;
+import io.graphcf.index.ModelIndex;
+import io.graphcf.index.MipsTransform;
+import io.graphcf.propagation.Workers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code graphcf index build}: the HNSW index of a model's item embedding, written into the model directory. */
+@Command(name = "index", description = "Manage the approximate-search index of a model.",
+    subcommands = {IndexCommand.Build.class, CommandLine.HelpCommand.class})
+public final class IndexCommand extends BaseCommand {
+  @Override
+  protected int execute() {
+    throw new UsageException("missing subcommand: graphcf index build --model MODEL");
+  }
+
+  /** {@code graphcf index build --model MODEL [--m --ef-construction --seed --threads]}. */
+  @Command(name = "build", description = "Build the HNSW index over the model's item embedding and write it"
+      + " atomically as items.hnsw in the model directory (Recommender and `graphcf recommend` then use it).")
+  public static final class Build extends BaseCommand {
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "The model directory.")
+    Path model;
+
+    @Option(names = "--m", defaultValue = "" + HnswIndex.DEFAULT_M,
+        description = "Edges per node above level 0; level 0 keeps 2m (default ${DEFAULT-VALUE}).")
+    int m;
+
+    @Option(names = "--ef-construction", defaultValue = "" + HnswIndex.DEFAULT_EF_CONSTRUCTION,
+        description = "Beam width while building (default ${DEFAULT-VALUE}).")
+    int efConstruction;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the node levels (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", description = "Build threads (default: all cores). The graph does not depend on it.")
+    Integer threads;
+
+    @Option(names = "--transform", defaultValue = "NONE", description = "MIPS treatment: NONE (inner-product graph,"
+        + " default) or NORM_AUGMENTED.")
+    MipsTransform transform;
+
+    @Override
+    protected int execute() throws Exception {
+      if (!Files.isDirectory(model)) {
+        throw new UsageException(model + ": not a model directory");
+      }
+      int t = threads == null ? Workers.defaultThreads() : threads;
+      long t0 = System.nanoTime();
+      Path file = ModelIndex.build(model, HnswIndex.builder().m(m).efConstruction(efConstruction).seed(seed)
+          .threads(t).transform(transform));
+      double secs = (System.nanoTime() - t0) / 1e9;
+      err().println(String.format(Locale.ROOT, "wrote %s (%d bytes) in %.1f s (m=%d, efConstruction=%d, seed=%d,"
+          + " threads=%d)", file, Files.size(file), secs, m, efConstruction, seed, t));
+      return GraphCf.EXIT_OK;
+    }
+  }
+}
