@@ -31,12 +31,30 @@ public final class NormalizedAdjacency {
     double[] invSqrtI = invSqrt(di);
     this.userWeights = edgeWeights(ui, invSqrtU, invSqrtI);
     this.itemWeights = edgeWeights(iu, invSqrtI, invSqrtU);
-    this.userPartition = RowPartition.byNnz(ui.rowPtr(), parts);
-    this.itemPartition = RowPartition.byNnz(iu.rowPtr(), parts);
+    this.userPartition = RowPartition.byNnz(ui.rowPtr(), tasks(parts, ui.rows()));
+    this.itemPartition = RowPartition.byNnz(iu.rowPtr(), tasks(parts, iu.rows()));
   }
 
-  /** Builds the weights; row ranges are balanced for {@code parts} parallel tasks. */
+  /**
+   * At least {@code parts} and up to {@value #TASKS} row ranges: the ranges are handed to threads
+   * dynamically, so many small ranges keep both cores busy when one is preempted on a shared machine,
+   * at the cost of one atomic increment per range.
+   */
+  private static int tasks(int parts, int rows) {
+    return Math.max(parts, Math.min(TASKS, Math.max(1, rows)));
+  }
+
+  /** Default number of nnz-balanced row ranges per direction. */
+  static final int TASKS = 64;
+
+  /**
+   * Builds the weights and the nnz-balanced row ranges: at least {@code parts} of them (and
+   * {@value #TASKS} by default), so that a {@link Workers} of any size can run the products.
+   */
   public static NormalizedAdjacency of(Interactions graph, int parts) {
+    if (parts < 1) {
+      throw new IllegalArgumentException("parts must be >= 1, got " + parts);
+    }
     return new NormalizedAdjacency(graph, parts);
   }
 
@@ -82,16 +100,17 @@ public final class NormalizedAdjacency {
     return itemWeights;
   }
 
-  /** Row-range bounds of the users side for {@link #parts()} tasks. */
+  /** Row-range bounds of the users side: {@code tasks + 1} entries. */
   int[] userPartition() {
     return userPartition;
   }
 
-  /** Row-range bounds of the items side for {@link #parts()} tasks. */
+  /** Row-range bounds of the items side: {@code tasks + 1} entries. */
   int[] itemPartition() {
     return itemPartition;
   }
 
+  /** The {@code parts} asked for at construction (the minimum number of row ranges). */
   public int parts() {
     return parts;
   }

@@ -461,12 +461,17 @@ class PropagationTest {
           rows[k] = 2 * k + 1;
         }
         int t = 0;
-        for (int parts : new int[] {1, 2, 7}) {
+        for (int parts : new int[] {1, 2, 300}) {
           NormalizedAdjacency a = NormalizedAdjacency.of(g, parts);
           Workers w = parts == 1 ? one : two;
           Propagation.usersFromItems(a, items, dim, u[t], w);
           Propagation.itemsFromUsers(a, users, dim, i[t], w);
           Propagation.usersFromItemsRows(a, items, dim, ur[t], rows, rows.length, w);
+          float[] pu = new float[nu * dim];
+          float[] pi = new float[ni * dim];
+          Propagation.propagate(a, users, items, dim, pu, pi, w);
+          assertArrayEquals(u[t], pu, "propagate differs from usersFromItems: " + shape + ", parts " + parts);
+          assertArrayEquals(i[t], pi, "propagate differs from itemsFromUsers: " + shape + ", parts " + parts);
           t++;
         }
         for (int k = 1; k < 3; k++) {
@@ -506,6 +511,11 @@ class PropagationTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Propagation.scatterUsersFromItems(a, items, 0, new int[] {0}, 1, users));
     assertTrue(e.getMessage().contains("dim must be >= 1, got 0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Propagation.propagate(a, users, items, 2, users, new float[8], one));
+    assertTrue(e.getMessage().contains("must not alias"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> NormalizedAdjacency.of(tiny(), 0));
+    assertTrue(e.getMessage().contains("parts must be >= 1, got 0"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> Propagation.scatterUsersFromItems(a, items, 2, new int[] {-1}, 1, users));
     assertTrue(e.getMessage().contains("srcItems[0] out of range"), e.getMessage());
