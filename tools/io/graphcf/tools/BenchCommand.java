@@ -50,7 +50,7 @@ public final class BenchCommand extends BaseCommand {
     if (dim < 1 || repeats < 1) {
       throw new UsageException("--dim and --repeats must be >= 1, got " + dim + " and " + repeats);
     }
-    Dataset d = DataSources.load(data);
+    Dataset d = TrainData.load(data).dataset();
     int t = threads == null ? Workers.defaultThreads() : threads;
     out().println(MachineInfo.describe());
     benchPropagation(d, t);
