@@ -200,6 +200,7 @@ public final class TrainingLoop {
     int evalEvery = options.evalEvery;
     while (p.epoch < options.epochs && !p.stoppedEarly) {
       int e = p.epoch + 1;
+      long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       double loss;
       try (ProgressBar bar = progressBar(e)) {
@@ -209,6 +210,7 @@ public final class TrainingLoop {
         trainer.progressListener(null);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      long cpu = processCpuNanos() - cpu0;
       if (!Double.isFinite(loss)) {
         throw new IllegalStateException("training diverged: epoch " + e + " loss " + loss);
       }
@@ -221,6 +223,10 @@ public final class TrainingLoop {
         evaluate(p, line);
       }
       line.put("seconds", seconds);
+      if (cpu0 >= 0) {
+        // On a shared machine wall time depends on the neighbours; the process's CPU time does not.
+        line.put("cpu_seconds", cpu / 1e9);
+      }
       p.history.add(line);
       out.println(JSON.writeValueAsString(line));
       out.flush();
@@ -321,6 +327,15 @@ public final class TrainingLoop {
       w.commit(meta);
     }
     return meta;
+  }
+
+  /** CPU time of this process (all threads), or -1 if the JVM does not report it. */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+    }
+    return -1;
   }
 
   /** Sum of the peak usage of the heap's memory pools since the JVM started. */
