@@ -343,6 +343,11 @@ public final class LightGcnTrainer implements EpochTrainer {
       // E^k_U = R̃ E^{k-1}_I on needUsers[k];  E^k_I = R̃ᵀ E^{k-1}_U on needItems[k]
       RowSet su = needUsers[k];
       forwardEdges += su.nnz + needItems[k].nnz;
+      if (su.full && needItems[k].full) {
+        // Both halves of one Â application in one parallel pass.
+        Propagation.propagate(adj, layerUsers[k - 1], layerItems[k - 1], dim, layerUsers[k], layerItems[k], workers);
+        continue;
+      }
       if (su.full) {
         Propagation.usersFromItems(adj, layerItems[k - 1], dim, layerUsers[k], workers);
       } else {
@@ -505,48 +510,71 @@ public final class LightGcnTrainer implements EpochTrainer {
         zero(dstItems, dstItemSup);
       }
       // T_{k−1,U} = G_U + R̃ T_{k,I};  T_{k−1,I} = G_I + R̃ᵀ T_{k,U}
-      propagateUsers(hornerItems[cur], hornerItemSupport[cur], dstUsers, dstUserSup);
-      propagateItems(hornerUsers[cur], hornerUserSupport[cur], dstItems, dstItemSup);
+      propagateBoth(hornerUsers[cur], hornerUserSupport[cur], hornerItems[cur], hornerItemSupport[cur],
+          dstUsers, dstUserSup, dstItems, dstItemSup);
       addBatchGradient(n, dstUsers, dstItems);
       cur = nxt;
     }
   }
 
-  /** dst (zero) += R̃ src on the support batchUsers ∪ N(srcSup); the strategy follows the frontier's size. */
-  private void propagateUsers(float[] srcItems, RowSet srcSup, float[] dst, RowSet dstSup) {
-    neighbours(dstSup, batchUsers, srcSup, train.itemUsers(), train.userItems().rowPtr(), userMarks, backwardFull);
-    // A scatter from few source rows beats any gather over the (possibly near-complete) target rows.
-    if (!srcSup.full && scatterCost * srcSup.nnz * workers.threads() <= Math.min(dstSup.nnz, nnz)) {
-      strategyCounts[0]++;
-      backwardEdges += srcSup.nnz;
-      Propagation.scatterUsersFromItems(adj, srcItems, dim, srcSup.rows, srcSup.size, dst);
-    } else if (dstSup.full) {
-      backwardEdges += nnz;
-      strategyCounts[2]++;
-      Propagation.usersFromItems(adj, srcItems, dim, dst, workers);
+  private static final int SCATTER = 0;
+  private static final int ROWS = 1;
+  private static final int FULL = 2;
+
+  /**
+   * dstUsers (zero) += R̃ srcItems and dstItems (zero) += R̃ᵀ srcUsers on the supports batch ∪ N(src);
+   * each side scatters from a small source, gathers the listed target rows, or gathers in full, whichever
+   * the frontier sizes favour. Two full gathers share one parallel pass; two scatters run side by side.
+   */
+  private void propagateBoth(float[] srcUsers, RowSet srcUserSup, float[] srcItems, RowSet srcItemSup,
+      float[] dstUsers, RowSet dstUserSup, float[] dstItems, RowSet dstItemSup) {
+    neighbours(dstUserSup, batchUsers, srcItemSup, train.itemUsers(), train.userItems().rowPtr(), userMarks,
+        backwardFull);
+    neighbours(dstItemSup, batchItems, srcUserSup, train.userItems(), train.itemUsers().rowPtr(), itemMarks,
+        backwardFull);
+    int su = strategy(srcItemSup, dstUserSup);
+    int si = strategy(srcUserSup, dstItemSup);
+    strategyCounts[su]++;
+    strategyCounts[si]++;
+    backwardEdges += edges(su, srcItemSup, dstUserSup) + edges(si, srcUserSup, dstItemSup);
+    if (su == FULL && si == FULL) {
+      Propagation.propagate(adj, srcUsers, srcItems, dim, dstUsers, dstItems, workers);
+    } else if (su == SCATTER && si == SCATTER && workers.threads() > 1) {
+      workers.run(2, t -> {
+        if (t == 0) {
+          Propagation.scatterUsersFromItems(adj, srcItems, dim, srcItemSup.rows, srcItemSup.size, dstUsers);
+        } else {
+          Propagation.scatterItemsFromUsers(adj, srcUsers, dim, srcUserSup.rows, srcUserSup.size, dstItems);
+        }
+      });
     } else {
-      backwardEdges += dstSup.nnz;
-      strategyCounts[1]++;
-      Propagation.usersFromItemsRows(adj, srcItems, dim, dst, dstSup.rows, dstSup.size, workers);
+      if (su == SCATTER) {
+        Propagation.scatterUsersFromItems(adj, srcItems, dim, srcItemSup.rows, srcItemSup.size, dstUsers);
+      } else if (su == FULL) {
+        Propagation.usersFromItems(adj, srcItems, dim, dstUsers, workers);
+      } else {
+        Propagation.usersFromItemsRows(adj, srcItems, dim, dstUsers, dstUserSup.rows, dstUserSup.size, workers);
+      }
+      if (si == SCATTER) {
+        Propagation.scatterItemsFromUsers(adj, srcUsers, dim, srcUserSup.rows, srcUserSup.size, dstItems);
+      } else if (si == FULL) {
+        Propagation.itemsFromUsers(adj, srcUsers, dim, dstItems, workers);
+      } else {
+        Propagation.itemsFromUsersRows(adj, srcUsers, dim, dstItems, dstItemSup.rows, dstItemSup.size, workers);
+      }
     }
   }
 
-  private void propagateItems(float[] srcUsers, RowSet srcSup, float[] dst, RowSet dstSup) {
-    neighbours(dstSup, batchItems, srcSup, train.userItems(), train.itemUsers().rowPtr(), itemMarks, backwardFull);
-    // A scatter from few source rows beats any gather over the (possibly near-complete) target rows.
-    if (!srcSup.full && scatterCost * srcSup.nnz * workers.threads() <= Math.min(dstSup.nnz, nnz)) {
-      strategyCounts[0]++;
-      backwardEdges += srcSup.nnz;
-      Propagation.scatterItemsFromUsers(adj, srcUsers, dim, srcSup.rows, srcSup.size, dst);
-    } else if (dstSup.full) {
-      backwardEdges += nnz;
-      strategyCounts[2]++;
-      Propagation.itemsFromUsers(adj, srcUsers, dim, dst, workers);
-    } else {
-      backwardEdges += dstSup.nnz;
-      strategyCounts[1]++;
-      Propagation.itemsFromUsersRows(adj, srcUsers, dim, dst, dstSup.rows, dstSup.size, workers);
+  /** A scatter from few source rows beats any gather over the (possibly near-complete) target rows. */
+  private int strategy(RowSet src, RowSet dst) {
+    if (!src.full && scatterCost * src.nnz * workers.threads() <= Math.min(dst.nnz, nnz)) {
+      return SCATTER;
     }
+    return dst.full ? FULL : ROWS;
+  }
+
+  private long edges(int strategy, RowSet src, RowSet dst) {
+    return strategy == SCATTER ? src.nnz : strategy == FULL ? nnz : dst.nnz;
   }
 
   /** ∂/∂e⁰ of decay · ½‖e⁰‖² / B for every occurrence of a row in the batch. */
@@ -580,8 +608,7 @@ public final class LightGcnTrainer implements EpochTrainer {
     System.arraycopy(egoUsers, 0, finalUsers, 0, egoUsers.length);
     System.arraycopy(egoItems, 0, finalItems, 0, egoItems.length);
     for (int k = 1; k <= layers; k++) {
-      Propagation.usersFromItems(adj, layerItems[k - 1], dim, layerUsers[k], workers);
-      Propagation.itemsFromUsers(adj, layerUsers[k - 1], dim, layerItems[k], workers);
+      Propagation.propagate(adj, layerUsers[k - 1], layerItems[k - 1], dim, layerUsers[k], layerItems[k], workers);
       add(finalUsers, layerUsers[k]);
       add(finalItems, layerItems[k]);
     }
