@@ -1,15 +1,33 @@
 package io.graphcf.index;
 
 /**
- * Package-private dot-product kernels on flat row-major float arrays. Four independent
- * accumulators break the floating-point dependency chain so that C2 can pipeline (and on
- * wider machines vectorise) the loop; no allocation, no calls.
+ * Package-private dot-product kernels on flat row-major float arrays: {@link SimdDot} when the
+ * Vector API is present, else four independent scalar accumulators that break the floating-point
+ * dependency chain; no allocation.
  */
 final class VectorOps {
+  /** Whether {@link SimdDot} runs (module present, not disabled by {@code -Dgraphcf.vector=false}). */
+  static final boolean SIMD = simdAvailable();
+
   private VectorOps() {}
+
+  private static boolean simdAvailable() {
+    if (!Boolean.parseBoolean(System.getProperty("graphcf.vector", "true"))) {
+      return false;
+    }
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && SimdDot.usable();
+  }
 
   /** x · y over {@code dim} floats from {@code xOff} and {@code yOff}. */
   static float dot(float[] x, int xOff, float[] y, int yOff, int dim) {
+    if (SIMD && dim >= 8) {
+      return SimdDot.dot(x, xOff, y, yOff, dim);
+    }
+    return scalarDot(x, xOff, y, yOff, dim);
+  }
+
+  /** The scalar reference of {@link #dot}: four independent accumulators. */
+  static float scalarDot(float[] x, int xOff, float[] y, int yOff, int dim) {
     float s0 = 0f;
     float s1 = 0f;
     float s2 = 0f;
