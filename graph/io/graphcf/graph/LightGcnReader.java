@@ -87,6 +87,15 @@ public final class LightGcnReader {
       throw new InputFormatException(path, lineNo, "a user with no items: expected 'user item item ...'", line);
     }
     checkToken(path, lineNo, user);
+    // Check all tokens before interning anything, so that a bad line (skipped under
+    // --skip-bad-lines) leaves no trace in the dictionaries.
+    int start = p;
+    while (p < n) {
+      e = skipToken(line, p);
+      checkToken(path, lineNo, line.substring(p, e));
+      p = skipSpace(line, e);
+    }
+    p = start;
     int u;
     if (isTrain) {
       u = s.users.intern(user);
@@ -96,14 +105,6 @@ public final class LightGcnReader {
         u = unknown(path, lineNo, "test user '" + user + "' never appears in the training file", user, s.users);
       }
     }
-    // Parse all tokens first so that a bad token rejects the whole line.
-    int start = p;
-    while (p < n) {
-      e = skipToken(line, p);
-      checkToken(path, lineNo, line.substring(p, e));
-      p = skipSpace(line, e);
-    }
-    p = start;
     while (p < n) {
       e = skipToken(line, p);
       String item = line.substring(p, e);
