@@ -1,7 +1,11 @@
 package io.graphcf.contrastive;
 
+import io.graphcf.propagation.DenseKernels;
 import io.graphcf.propagation.Workers;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * LightGCL's all-nodes InfoNCE term and its gradient, fused so that the (batch × nodes) score
@@ -22,18 +26,25 @@ import java.util.Arrays;
  * so results are bit-identical for any number of threads): pass 1 keeps an online max and sum per
  * row and chunk; after merging the chunks in a fixed order, pass 2 recomputes each score tile,
  * forms q_bj = w_b/τ · softmax_bj and accumulates ∂L/∂e_j (rows owned by the chunk) and a per-chunk
- * partial of ∂L/∂g_b, summed in chunk order at the end. Score tiles are products of a row of G with
- * a transposed tile of E: a counted, vectorisable loop over the tile's columns.
+ * partial of ∂L/∂g_b, summed in chunk order at the end. Score tiles (64 batch rows × 256 nodes) are
+ * {@link DenseKernels#multTransB} products; the exponentials and the two gradient products use the
+ * incubating Vector API (exp is the JDK's SIMD intrinsic; each gradient row is held in vector
+ * registers while the tile streams past and is stored once).
  */
 final class InfoNce {
-  /** Columns (nodes) per tile. */
-  static final int TILE = 64;
+  /** Columns (nodes) per tile: one packed panel of {@link DenseKernels#multTransB}. */
+  static final int TILE = 256;
+  /** Batch rows per tile. */
+  static final int ROWS = 64;
   /** Column chunks: fixed, independent of the thread count. */
   static final int CHUNKS = 8;
   /** The reference's clamp bounds of the positive score. */
   static final float CLAMP = 5f;
   /** The reference's epsilon inside the log of the denominator. */
   static final double EPS = 1e-8;
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
 
   private final int dim;
   private float[] rows = new float[0];
@@ -42,17 +53,13 @@ final class InfoNce {
   private final float[][] partial = new float[CHUNKS][0];
   private final double[][] runMax = new double[CHUNKS][0];
   private final double[][] runSum = new double[CHUNKS][0];
-  private final float[][] tileT = new float[CHUNKS][];
-  private final float[][] scores = new float[CHUNKS][TILE];
+  private final float[][] tiles = new float[CHUNKS][ROWS * TILE];
 
   InfoNce(int dim) {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be >= 1, got " + dim);
     }
     this.dim = dim;
-    for (int t = 0; t < CHUNKS; t++) {
-      tileT[t] = new float[dim * TILE];
-    }
   }
 
   /**
@@ -158,105 +165,132 @@ final class InfoNce {
     double[] sm = runSum[t];
     Arrays.fill(mx, 0, n, Double.NEGATIVE_INFINITY);
     Arrays.fill(sm, 0, n, 0.0);
-    float[] bt = tileT[t];
-    float[] s = scores[t];
+    float[] tile = tiles[t];
     int d = dim;
     for (int j0 = from; j0 < to; j0 += TILE) {
       int nc = Math.min(TILE, to - j0);
-      transposeTile(e, j0, nc, d, bt);
-      for (int b = 0; b < n; b++) {
-        scoreRow(rows, b * d, bt, nc, d, invTau, s);
-        float tm = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < nc; c++) {
-          tm = Math.max(tm, s[c]);
+      for (int r0 = 0; r0 < n; r0 += ROWS) {
+        int nr = Math.min(ROWS, n - r0);
+        // S = G_B E_tileᵀ (scaled by 1/τ below)
+        DenseKernels.multTransB(rows, r0, nr, e, j0, nc, d, tile);
+        for (int r = 0; r < nr; r++) {
+          int b = r0 + r;
+          int ob = r * nc;
+          float tm = max(tile, ob, nc) * invTau;
+          double m = mx[b];
+          if (tm > m) {
+            sm[b] *= Math.exp(m - tm);
+            m = tm;
+            mx[b] = m;
+          }
+          sm[b] += sumExp(tile, ob, nc, invTau, (float) m);
         }
-        double m = mx[b];
-        if (tm > m) {
-          sm[b] *= Math.exp(m - tm);
-          m = tm;
-          mx[b] = m;
-        }
-        float fm = (float) m;
-        float acc = 0f;
-        // Σ_c exp(s_c − m)
-        for (int c = 0; c < nc; c++) {
-          acc += FastExp.exp(s[c] - fm);
-        }
-        sm[b] += acc;
       }
     }
   }
 
   /** Pass 2 over columns [from, to): gradE rows of the chunk, and the chunk's partial gradG. */
   private void gradients(int t, float[] e, float[] gradE, int from, int to, int n, float invTau) {
-    float[] bt = tileT[t];
-    float[] s = scores[t];
+    float[] tile = tiles[t];
     float[] pg = partial[t];
     int d = dim;
     Arrays.fill(pg, 0, n * d, 0f);
     for (int j0 = from; j0 < to; j0 += TILE) {
       int nc = Math.min(TILE, to - j0);
-      transposeTile(e, j0, nc, d, bt);
-      for (int b = 0; b < n; b++) {
-        int rb = b * d;
-        scoreRow(rows, rb, bt, nc, d, invTau, s);
-        float l = (float) lse[b];
-        float c0 = coef[b];
-        // q_bc = w_b/τ · exp(s_bc − lse_b)
-        for (int c = 0; c < nc; c++) {
-          s[c] = c0 * FastExp.exp(s[c] - l);
+      for (int r0 = 0; r0 < n; r0 += ROWS) {
+        int nr = Math.min(ROWS, n - r0);
+        DenseKernels.multTransB(rows, r0, nr, e, j0, nc, d, tile);
+        for (int r = 0; r < nr; r++) {
+          int b = r0 + r;
+          int ob = r * nc;
+          scaledSoftmax(tile, ob, nc, invTau, (float) lse[b], coef[b]);
+          // ∂L/∂g_b += Σ_c q_bc e_c
+          accumulate(tile, ob, 1, nc, e, j0 * d, d, pg, b * d);
         }
+        // ∂L/∂e_c += Σ_b q_bc g_b
         for (int c = 0; c < nc; c++) {
-          float q = s[c];
-          int eb = (j0 + c) * d;
-          // ∂L/∂g_b += q_bc e_c ; ∂L/∂e_c += q_bc g_b
-          for (int k = 0; k < d; k++) {
-            pg[rb + k] += q * e[eb + k];
-            gradE[eb + k] += q * rows[rb + k];
-          }
+          accumulate(tile, c, nc, nr, rows, r0 * d, d, gradE, (j0 + c) * d);
         }
       }
     }
   }
 
-  /** bt[k * TILE + c] = e[(j0 + c) * d + k] for c < nc. */
-  private static void transposeTile(float[] e, int j0, int nc, int d, float[] bt) {
-    for (int c = 0; c < nc; c++) {
-      int eb = (j0 + c) * d;
-      for (int k = 0; k < d; k++) {
-        bt[k * TILE + c] = e[eb + k];
-      }
+  /** max of x[o, o + n). */
+  static float max(float[] x, int o, int n) {
+    int c = 0;
+    FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    for (; c + L <= n; c += L) {
+      m = m.max(FloatVector.fromArray(S, x, o + c));
+    }
+    float r = m.reduceLanes(VectorOperators.MAX);
+    for (; c < n; c++) {
+      r = Math.max(r, x[o + c]);
+    }
+    return r;
+  }
+
+  /** Σ_c exp(a·x_c − m) over x[o, o + n). */
+  static float sumExp(float[] x, int o, int n, float a, float m) {
+    int c = 0;
+    FloatVector acc = FloatVector.zero(S);
+    for (; c + L <= n; c += L) {
+      acc = acc.add(FloatVector.fromArray(S, x, o + c).fma(a, -m).lanewise(VectorOperators.EXP));
+    }
+    float r = acc.reduceLanes(VectorOperators.ADD);
+    for (; c < n; c++) {
+      r += (float) Math.exp(x[o + c] * a - m);
+    }
+    return r;
+  }
+
+  /** x_c ← w · exp(a·x_c − l) over x[o, o + n), in place. */
+  static void scaledSoftmax(float[] x, int o, int n, float a, float l, float w) {
+    int c = 0;
+    for (; c + L <= n; c += L) {
+      FloatVector.fromArray(S, x, o + c).fma(a, -l).lanewise(VectorOperators.EXP).mul(w).intoArray(x, o + c);
+    }
+    for (; c < n; c++) {
+      x[o + c] = w * (float) Math.exp(x[o + c] * a - l);
     }
   }
 
-  /** s[c] = invTau · Σ_k a[ao + k] · bt[k, c] for c < nc: the score row against one tile. */
-  static void scoreRow(float[] a, int ao, float[] bt, int nc, int d, float invTau, float[] s) {
-    for (int c = 0; c < nc; c++) {
-      s[c] = 0f;
-    }
+  /**
+   * out[ob, ob + d) += Σ_{t < n} q[qo + t·qStride] · x[x0 + t·d, x0 + t·d + d): a row of a (q × X)
+   * product, kept in four vector accumulators per column block so the row is stored once.
+   */
+  static void accumulate(float[] q, int qo, int qStride, int n, float[] x, int x0, int d, float[] out, int ob) {
     int k = 0;
-    for (; k + 3 < d; k += 4) {
-      float a0 = a[ao + k];
-      float a1 = a[ao + k + 1];
-      float a2 = a[ao + k + 2];
-      float a3 = a[ao + k + 3];
-      int b0 = k * TILE;
-      int b1 = b0 + TILE;
-      int b2 = b1 + TILE;
-      int b3 = b2 + TILE;
-      for (int c = 0; c < nc; c++) {
-        s[c] += a0 * bt[b0 + c] + a1 * bt[b1 + c] + a2 * bt[b2 + c] + a3 * bt[b3 + c];
+    for (; k + 4 * L <= d; k += 4 * L) {
+      FloatVector a0 = FloatVector.fromArray(S, out, ob + k);
+      FloatVector a1 = FloatVector.fromArray(S, out, ob + k + L);
+      FloatVector a2 = FloatVector.fromArray(S, out, ob + k + 2 * L);
+      FloatVector a3 = FloatVector.fromArray(S, out, ob + k + 3 * L);
+      for (int t = 0; t < n; t++) {
+        FloatVector qv = FloatVector.broadcast(S, q[qo + t * qStride]);
+        int xb = x0 + t * d + k;
+        a0 = FloatVector.fromArray(S, x, xb).fma(qv, a0);
+        a1 = FloatVector.fromArray(S, x, xb + L).fma(qv, a1);
+        a2 = FloatVector.fromArray(S, x, xb + 2 * L).fma(qv, a2);
+        a3 = FloatVector.fromArray(S, x, xb + 3 * L).fma(qv, a3);
       }
+      a0.intoArray(out, ob + k);
+      a1.intoArray(out, ob + k + L);
+      a2.intoArray(out, ob + k + 2 * L);
+      a3.intoArray(out, ob + k + 3 * L);
+    }
+    for (; k + L <= d; k += L) {
+      FloatVector a0 = FloatVector.fromArray(S, out, ob + k);
+      for (int t = 0; t < n; t++) {
+        a0 = FloatVector.fromArray(S, x, x0 + t * d + k).fma(FloatVector.broadcast(S, q[qo + t * qStride]), a0);
+      }
+      a0.intoArray(out, ob + k);
     }
     for (; k < d; k++) {
-      float a0 = a[ao + k];
-      int b0 = k * TILE;
-      for (int c = 0; c < nc; c++) {
-        s[c] += a0 * bt[b0 + c];
+      float acc = out[ob + k];
+      for (int t = 0; t < n; t++) {
+        acc += q[qo + t * qStride] * x[x0 + t * d + k];
       }
-    }
-    for (int c = 0; c < nc; c++) {
-      s[c] *= invTau;
+      out[ob + k] = acc;
     }
   }
 }
