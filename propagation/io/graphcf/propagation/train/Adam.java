@@ -71,6 +71,48 @@ public final class Adam {
     }
   }
 
+  /**
+   * One step on the gradient {@code grad + l2·params} (PyTorch's {@code weight_decay}: the gradient
+   * of an added {@code l2·‖θ‖²/2} over every parameter) that consumes {@code grad}: it is all zeros
+   * afterwards, ready for the next batch. One pass over the arrays instead of three.
+   */
+  public void stepWithL2(float[] params, float[] grad, float l2, Workers workers) {
+    if (params.length != m.length || grad.length != m.length) {
+      throw new IllegalArgumentException("size mismatch: optimiser=" + m.length + ", params=" + params.length
+          + ", grad=" + grad.length);
+    }
+    step++;
+    float bc1 = (float) (1.0 - Math.pow(beta1, step));
+    float bc2 = (float) (1.0 - Math.pow(beta2, step));
+    float stepSize = lr / bc1;
+    float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+    int n = m.length;
+    int tasks = (n + CHUNK - 1) / CHUNK;
+    workers.run(tasks, t -> updateL2(params, grad, l2, t * CHUNK, Math.min(n, (t + 1) * CHUNK), stepSize,
+        invSqrtBc2));
+  }
+
+  private void updateL2(float[] p, float[] g, float l2, int from, int to, float stepSize, float invSqrtBc2) {
+    float b1 = beta1;
+    float b2 = beta2;
+    float c1 = 1f - b1;
+    float c2 = 1f - b2;
+    float e = eps;
+    float[] mm = m;
+    float[] vv = v;
+    for (int k = from; k < to; k++) {
+      // g = ∇ + l2·θ; θ ← θ − lr · m̂ / (sqrt(v̂) + ε)
+      float pk = p[k];
+      float gk = g[k] + l2 * pk;
+      g[k] = 0f;
+      float mk = b1 * mm[k] + c1 * gk;
+      float vk = b2 * vv[k] + c2 * gk * gk;
+      mm[k] = mk;
+      vv[k] = vk;
+      p[k] = pk - stepSize * mk / ((float) Math.sqrt(vk) * invSqrtBc2 + e);
+    }
+  }
+
   /** Steps taken so far. */
   public long steps() {
     return step;

@@ -1,0 +1,275 @@
+package io.graphcf.propagation.ultragcn;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.graphcf.graph.CsrMatrix;
+import io.graphcf.graph.Interactions;
+import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.eval.UserScorer;
+import io.graphcf.propagation.model.FloatMatrix;
+import io.graphcf.propagation.model.ModelReader;
+import io.graphcf.propagation.model.ModelWriter;
+import io.graphcf.propagation.train.Adam;
+import io.graphcf.propagation.train.EpochTrainer;
+import java.io.IOException;
+import java.util.SplittableRandom;
+
+/**
+ * Trains UltraGCN (Mao et al., "UltraGCN: Ultra Simplification of Graph Convolutional Networks for
+ * Recommendation", CIKM 2021) the way the reference code does (xue-pai/UltraGCN {@code main.py}):
+ * embeddings initialised N(0, initial_weight²); each epoch visits every training interaction once
+ * in a fresh shuffled order, in batches of {@code batch_size} (the last one smaller); each batch
+ * draws {@code negative_num} uniform negatives per positive, sums the loss of
+ * {@link UltraGcnObjective} over its positives, adds γ·‖Θ‖²/2 over both full embedding tables and
+ * takes one Adam step (PyTorch semantics, dense: every row decays every step).
+ *
+ * <p>Randomness: the shuffle of epoch e uses {@code SplittableRandom(mix(seed, e))} and the
+ * negatives of epoch position q a counter-based stream keyed by (seed, e, q), so an epoch depends
+ * only on the parameters it starts from, the seed and its number — not on the thread count — and
+ * resuming after epoch e reproduces an uninterrupted run exactly.
+ *
+ * <p>Saved model: {@code user_embedding}, {@code item_embedding} (kind "embedding"), plus the Adam
+ * moments ({@code adam_*}) and, in {@link #state()}, the Adam step count and the last epoch.
+ */
+public final class UltraGcnTrainer implements EpochTrainer {
+  private final Interactions train;
+  private final UltraGcnParams params;
+  private final Workers workers;
+  private final int numUsers;
+  private final int numItems;
+  private final int dim;
+  private final float[] userEmb;
+  private final float[] itemEmb;
+  private final float[] gradUsers;
+  private final float[] gradItems;
+  private final Adam adamUsers;
+  private final Adam adamItems;
+  private final UltraGcnObjective objective;
+  private final ItemItemConstraint constraint;
+  private final int[] pairUsers;
+  private final int[] pairItems;
+  private final int[] perm;
+  private final int[] epochUsers;
+  private final int[] epochItems;
+  private int lastEpoch;
+
+  /** Builds the item–item constraint and initialises the embeddings from {@code params.seed()}. */
+  public UltraGcnTrainer(Interactions train, UltraGcnParams params, Workers workers) {
+    this(train, params, ItemItemConstraint.compute(train, params.neighbours(), workers), workers);
+  }
+
+  UltraGcnTrainer(Interactions train, UltraGcnParams params, ItemItemConstraint constraint, Workers workers) {
+    params.validate();
+    if (params.sharedNegatives()) {
+      throw new IllegalArgumentException("shared negatives are not implemented; use the reference sampling");
+    }
+    this.train = train;
+    this.params = params.copy();
+    this.workers = workers;
+    this.numUsers = train.numUsers();
+    this.numItems = train.numItems();
+    this.dim = params.dim();
+    if (numItems == 0 || numUsers == 0) {
+      throw new IllegalArgumentException("empty training graph: users=" + numUsers + ", items=" + numItems);
+    }
+    this.constraint = constraint;
+    this.userEmb = new float[Math.multiplyExact(numUsers, dim)];
+    this.itemEmb = new float[Math.multiplyExact(numItems, dim)];
+    SplittableRandom init = new SplittableRandom(params.seed());
+    float std = params.initStd();
+    for (int x = 0; x < userEmb.length; x++) {
+      userEmb[x] = (float) (init.nextGaussian() * std);
+    }
+    for (int x = 0; x < itemEmb.length; x++) {
+      itemEmb[x] = (float) (init.nextGaussian() * std);
+    }
+    this.gradUsers = new float[userEmb.length];
+    this.gradItems = new float[itemEmb.length];
+    this.adamUsers = new Adam(userEmb.length, params.lr());
+    this.adamItems = new Adam(itemEmb.length, params.lr());
+    this.objective = new UltraGcnObjective(train, constraint, this.params, workers.threads());
+    CsrMatrix ui = train.userItems();
+    int nnz = ui.nnz();
+    this.pairUsers = new int[nnz];
+    this.pairItems = ui.colIdx();
+    int[] ptr = ui.rowPtr();
+    for (int u = 0; u < numUsers; u++) {
+      for (int p = ptr[u]; p < ptr[u + 1]; p++) {
+        pairUsers[p] = u;
+      }
+    }
+    this.perm = new int[nnz];
+    this.epochUsers = new int[nnz];
+    this.epochItems = new int[nnz];
+  }
+
+  @Override
+  public String modelName() {
+    return "ultragcn";
+  }
+
+  @Override
+  public ObjectNode hyperparameters() {
+    return params.toJson();
+  }
+
+  /** The parameters this trainer runs with (a copy). */
+  public UltraGcnParams params() {
+    return params.copy();
+  }
+
+  /** The item–item neighbour lists in use. */
+  public ItemItemConstraint constraint() {
+    return constraint;
+  }
+
+  /**
+   * One epoch: shuffle, then per batch the loss gradient and one Adam step. Returns the mean over
+   * batches of the batch loss (data terms summed over the batch's positives, as the reference's
+   * {@code loss}) plus γ·‖Θ‖²/2 evaluated at the end of the epoch.
+   */
+  @Override
+  public double trainEpoch(int epoch) {
+    if (epoch < 1) {
+      throw new IllegalArgumentException("epochs count from 1, got " + epoch);
+    }
+    int nnz = pairItems.length;
+    // Fisher–Yates over the interactions, from the identity, with a stream of this epoch only.
+    SplittableRandom rnd = new SplittableRandom(UltraGcnObjective.mix64(params.seed() ^ UltraGcnObjective.mix64(epoch)));
+    for (int p = 0; p < nnz; p++) {
+      perm[p] = p;
+    }
+    for (int p = nnz - 1; p > 0; p--) {
+      int q = rnd.nextInt(p + 1);
+      int tmp = perm[p];
+      perm[p] = perm[q];
+      perm[q] = tmp;
+    }
+    for (int p = 0; p < nnz; p++) {
+      epochUsers[p] = pairUsers[perm[p]];
+      epochItems[p] = pairItems[perm[p]];
+    }
+    long sampleKey = UltraGcnObjective.mix64(params.seed() + 0x5DEECE66DL * epoch);
+    int batch = params.batchSize();
+    float gamma = (float) params.gamma();
+    double lossSum = 0;
+    int batches = 0;
+    for (int from = 0; from < nnz; from += batch) {
+      int to = Math.min(nnz, from + batch);
+      lossSum += objective.accumulate(userEmb, itemEmb, epochUsers, epochItems, from, to, sampleKey, null, gradUsers,
+          gradItems, workers);
+      adamUsers.stepWithL2(userEmb, gradUsers, gamma, workers);
+      adamItems.stepWithL2(itemEmb, gradItems, gamma, workers);
+      batches++;
+    }
+    lastEpoch = epoch;
+    return (batches == 0 ? 0 : lossSum / batches) + params.gamma() * 0.5 * squaredNorm();
+  }
+
+  private double squaredNorm() {
+    double s = 0;
+    for (float x : userEmb) {
+      s += (double) x * x;
+    }
+    for (float x : itemEmb) {
+      s += (double) x * x;
+    }
+    return s;
+  }
+
+  @Override
+  public UserScorer scorer() {
+    return new DotScorer(userEmb, itemEmb, numItems, dim);
+  }
+
+  /** The live user table ({@code numUsers × dim}); not a copy. */
+  float[] userEmbedding() {
+    return userEmb;
+  }
+
+  /** The live item table ({@code numItems × dim}); not a copy. */
+  float[] itemEmbedding() {
+    return itemEmb;
+  }
+
+  UltraGcnObjective objective() {
+    return objective;
+  }
+
+  @Override
+  public void save(ModelWriter writer) throws IOException {
+    writer.putMatrix("user_embedding", userEmb, numUsers, dim);
+    writer.putMatrix("item_embedding", itemEmb, numItems, dim);
+    writer.putMatrix("adam_user_m", adamUsers.firstMoment(), numUsers, dim);
+    writer.putMatrix("adam_user_v", adamUsers.secondMoment(), numUsers, dim);
+    writer.putMatrix("adam_item_m", adamItems.firstMoment(), numItems, dim);
+    writer.putMatrix("adam_item_v", adamItems.secondMoment(), numItems, dim);
+  }
+
+  @Override
+  public ObjectNode state() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("adam_steps", adamUsers.steps());
+    o.put("epoch", lastEpoch);
+    return o;
+  }
+
+  @Override
+  public void restore(ModelReader reader, ObjectNode state) throws IOException {
+    copy(reader.matrix("user_embedding"), userEmb, numUsers, "user_embedding");
+    copy(reader.matrix("item_embedding"), itemEmb, numItems, "item_embedding");
+    long steps = state.path("adam_steps").asLong(-1);
+    if (steps < 0) {
+      throw new IllegalArgumentException("resume state lacks adam_steps: " + state);
+    }
+    adamUsers.restore(checked(reader.matrix("adam_user_m"), numUsers, "adam_user_m"),
+        checked(reader.matrix("adam_user_v"), numUsers, "adam_user_v"), steps);
+    adamItems.restore(checked(reader.matrix("adam_item_m"), numItems, "adam_item_m"),
+        checked(reader.matrix("adam_item_v"), numItems, "adam_item_v"), steps);
+    lastEpoch = state.path("epoch").asInt(0);
+  }
+
+  private float[] checked(FloatMatrix m, int rows, String name) {
+    if (m.rows() != rows || m.cols() != dim) {
+      throw new IllegalArgumentException(name + " shape: expected " + rows + " x " + dim + ", got " + m.rows() + " x "
+          + m.cols());
+    }
+    return m.data();
+  }
+
+  private void copy(FloatMatrix m, float[] into, int rows, String name) {
+    System.arraycopy(checked(m, rows, name), 0, into, 0, into.length);
+  }
+
+  /** Dot-product scores against every item; thread-safe (reads only). */
+  static final class DotScorer implements UserScorer {
+    private final float[] users;
+    private final float[] items;
+    private final int numItems;
+    private final int dim;
+
+    DotScorer(float[] users, float[] items, int numItems, int dim) {
+      this.users = users;
+      this.items = items;
+      this.numItems = numItems;
+      this.dim = dim;
+    }
+
+    @Override
+    public int numItems() {
+      return numItems;
+    }
+
+    @Override
+    public void score(int[] userIds, int from, int to, float[] out) {
+      float[] eu = new float[dim];
+      for (int b = from; b < to; b++) {
+        System.arraycopy(users, userIds[b] * dim, eu, 0, dim);
+        int ob = (b - from) * numItems;
+        for (int i = 0; i < numItems; i++) {
+          out[ob + i] = UltraGcnObjective.dot(eu, 0, items, i * dim, dim);
+        }
+      }
+    }
+  }
+}
