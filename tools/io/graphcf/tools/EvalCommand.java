@@ -89,8 +89,11 @@ public final class EvalCommand extends BaseCommand {
       case "popularity" -> {
         return MostPopular.load(reader);
       }
+      case "filter" -> {
+        return io.graphcf.propagation.filter.FilterModels.load(reader, ds.train());
+      }
       default -> throw new IllegalArgumentException("model kind '" + kind + "' cannot be evaluated by this version "
-          + "(known: embedding, popularity)");
+          + "(known: embedding, popularity, filter)");
     }
   }
 

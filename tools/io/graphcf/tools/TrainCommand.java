@@ -14,6 +14,8 @@ import io.graphcf.propagation.model.ModelWriter;
 import io.graphcf.propagation.popularity.MostPopular;
 import io.graphcf.propagation.train.EpochTrainer;
 import io.graphcf.propagation.train.TrainingLoop;
+import io.graphcf.propagation.ultragcn.UltraGcnParams;
+import io.graphcf.propagation.ultragcn.UltraGcnTrainer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -29,6 +31,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,7 +49,7 @@ public final class TrainCommand extends BaseCommand {
   private static final Set<String> KEYS = Set.of("model", "data", "out", "layers", "dim", "lr", "decay", "batch",
       "epochs", "eval-every", "patience", "metric", "checkpoint-every", "seed", "threads", "progress");
 
-  @Option(names = "--model", description = "lightgcn | mf | mostpop")
+  @Option(names = "--model", description = "lightgcn | mf | mostpop | gfcf | bspm | ultragcn")
   String model;
 
   @Option(names = "--data", description = "A graphcf store (or a LightGCN-format directory with train.txt/test.txt).")
@@ -100,6 +103,12 @@ public final class TrainCommand extends BaseCommand {
   @Option(names = "--progress", negatable = true, description = "Progress bar per epoch on stderr (default on).")
   Boolean progress;
 
+  @Mixin
+  FilterOptions filter = new FilterOptions();
+
+  @Mixin
+  UltraGcnOptions ultragcn = new UltraGcnOptions();
+
   private Map<String, String> fileConfig = Map.of();
 
   @Override
@@ -117,7 +126,9 @@ public final class TrainCommand extends BaseCommand {
       switch (m) {
         case "lightgcn", "mf" -> trainLightGcn(m, td, outDir, t, w);
         case "mostpop" -> trainMostPopular(td, outDir, t, w);
-        default -> throw new UsageException("unknown model '" + m + "' (known: lightgcn, mf, mostpop)");
+        case "gfcf", "bspm" -> FilterTraining.run(m, filter, td, outDir, lng(seed, "seed", 2020), t, w, out(), err());
+        case "ultragcn" -> trainUltraGcn(td, outDir, t, w);
+        default -> throw new UsageException("unknown model '" + m + "' (known: lightgcn, mf, mostpop, gfcf, bspm, ultragcn)");
       }
     }
     return GraphCf.EXIT_OK;
@@ -140,6 +151,24 @@ public final class TrainCommand extends BaseCommand {
           integer(batch, "batch", d.batch()), lng(seed, "seed", d.seed()));
     }
     runLoop(new LightGcnTrainer(td.dataset().train(), c, w), td, outDir, t, w);
+  }
+
+  private void trainUltraGcn(TrainData td, Path outDir, int t, Workers w) throws IOException {
+    UltraGcnParams p;
+    try {
+      if (resume != null) {
+        if (ultragcn.any() || filter.preset != null) {
+          throw new UsageException("--resume takes the model's hyperparameters from the checkpoint; drop the UltraGCN "
+              + "flags and --preset");
+        }
+        p = UltraGcnParams.fromJson(checkpointHyperparameters(td, "ultragcn"));
+      } else {
+        p = ultragcn.params(filter.preset, dim, lr, batch, seed);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    runLoop(new UltraGcnTrainer(td.dataset().train(), p, w), td, outDir, t, w);
   }
 
   /** Runs any epoch trainer through the shared loop; other gradient-trained models reuse this. */
