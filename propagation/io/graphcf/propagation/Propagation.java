@@ -41,24 +41,12 @@ public final class Propagation {
 
   /** outUsers = R̃ · items: {@code outUsers[u,:] = Σ_i Â[u,i] · items[i,:]}. */
   public static void usersFromItems(NormalizedAdjacency a, float[] items, int dim, float[] outUsers, Workers workers) {
-    checkShape("items", items, a.numItems(), dim);
-    checkShape("outUsers", outUsers, a.numUsers(), dim);
-    int[] ptr = a.graph().userItems().rowPtr();
-    int[] idx = a.graph().userItems().colIdx();
-    float[] w = a.userWeights();
-    int[] b = a.userPartition();
-    workers.run(b.length - 1, t -> SparseKernels.gather(ptr, idx, w, items, dim, outUsers, b[t], b[t + 1]));
+    usersFromItems(a, a.userWeights(), items, dim, outUsers, workers);
   }
 
   /** outItems = R̃ᵀ · users: {@code outItems[i,:] = Σ_u Â[i,u] · users[u,:]}. */
   public static void itemsFromUsers(NormalizedAdjacency a, float[] users, int dim, float[] outItems, Workers workers) {
-    checkShape("users", users, a.numUsers(), dim);
-    checkShape("outItems", outItems, a.numItems(), dim);
-    int[] ptr = a.graph().itemUsers().rowPtr();
-    int[] idx = a.graph().itemUsers().colIdx();
-    float[] w = a.itemWeights();
-    int[] b = a.itemPartition();
-    workers.run(b.length - 1, t -> SparseKernels.gather(ptr, idx, w, users, dim, outItems, b[t], b[t + 1]));
+    itemsFromUsers(a, a.itemWeights(), users, dim, outItems, workers);
   }
 
   /**
@@ -69,10 +57,8 @@ public final class Propagation {
       float[] outUsers, Workers workers) {
     checkShape("items", items, a.numItems(), dim);
     checkShape("outUsers", outUsers, a.numUsers(), dim);
-    if (userWeights.length != a.graph().nnz()) {
-      throw new IllegalArgumentException("userWeights length: expected nnz=" + a.graph().nnz() + ", got "
-          + userWeights.length);
-    }
+    checkWeights("userWeights", userWeights, a);
+    checkDistinct(outUsers, items);
     int[] ptr = a.graph().userItems().rowPtr();
     int[] idx = a.graph().userItems().colIdx();
     int[] b = a.userPartition();
@@ -87,10 +73,8 @@ public final class Propagation {
       float[] outItems, Workers workers) {
     checkShape("users", users, a.numUsers(), dim);
     checkShape("outItems", outItems, a.numItems(), dim);
-    if (itemWeights.length != a.graph().nnz()) {
-      throw new IllegalArgumentException("itemWeights length: expected nnz=" + a.graph().nnz() + ", got "
-          + itemWeights.length);
-    }
+    checkWeights("itemWeights", itemWeights, a);
+    checkDistinct(outItems, users);
     int[] ptr = a.graph().itemUsers().rowPtr();
     int[] idx = a.graph().itemUsers().colIdx();
     int[] b = a.itemPartition();
@@ -186,6 +170,18 @@ public final class Propagation {
         throw new IllegalArgumentException(name + "[" + j + "] = " + r + " is listed twice; rows must be distinct");
       }
       seen[r >>> 6] |= bit;
+    }
+  }
+
+  private static void checkWeights(String name, float[] w, NormalizedAdjacency a) {
+    if (w.length != a.graph().nnz()) {
+      throw new IllegalArgumentException(name + " length: expected nnz=" + a.graph().nnz() + ", got " + w.length);
+    }
+  }
+
+  private static void checkDistinct(float[] out, float[] in) {
+    if (out == in) {
+      throw new IllegalArgumentException("the output must not alias the input");
     }
   }
 

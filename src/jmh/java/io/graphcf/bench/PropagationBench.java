@@ -223,6 +223,16 @@ public class PropagationBench {
    */
   @Benchmark
   public float[] naive() {
+    bothHalves(PropagationBench::naiveGather);
+    return outUsers;
+  }
+
+  /** A bench-only row-range kernel, run over both halves like the facade runs the shipped one. */
+  interface RangeKernel {
+    void run(int[] ptr, int[] idx, float[] w, float[] x, int dim, float[] out, int from, int to);
+  }
+
+  private void bothHalves(RangeKernel k) {
     Interactions g = adj.graph();
     int[] up = g.userItems().rowPtr();
     int[] ui = g.userItems().colIdx();
@@ -230,9 +240,8 @@ public class PropagationBench {
     int[] ip = g.itemUsers().rowPtr();
     int[] ii = g.itemUsers().colIdx();
     float[] iw = adj.itemWeights();
-    workers.run(64, t -> naiveGather(up, ui, uw, items, dim, outUsers, userBounds[t], userBounds[t + 1]));
-    workers.run(64, t -> naiveGather(ip, ii, iw, users, dim, outItems, itemBounds[t], itemBounds[t + 1]));
-    return outUsers;
+    workers.run(userBounds.length - 1, t -> k.run(up, ui, uw, items, dim, outUsers, userBounds[t], userBounds[t + 1]));
+    workers.run(itemBounds.length - 1, t -> k.run(ip, ii, iw, users, dim, outItems, itemBounds[t], itemBounds[t + 1]));
   }
 
   static void naiveGather(int[] ptr, int[] idx, float[] w, float[] x, int dim, float[] out, int from, int to) {
@@ -265,21 +274,12 @@ public class PropagationBench {
     if (dim != 64) {
       throw new IllegalStateException("blocked4 is written for dim 64, got " + dim);
     }
-    Interactions g = adj.graph();
-    int[] up = g.userItems().rowPtr();
-    int[] ui = g.userItems().colIdx();
-    float[] uw = adj.userWeights();
-    int[] ip = g.itemUsers().rowPtr();
-    int[] ii = g.itemUsers().colIdx();
-    float[] iw = adj.itemWeights();
-    int ni = g.numItems();
-    int nu = g.numUsers();
-    workers.run(64, t -> blockedGather(up, ui, uw, items, ni, outUsers, userBounds[t], userBounds[t + 1]));
-    workers.run(64, t -> blockedGather(ip, ii, iw, users, nu, outItems, itemBounds[t], itemBounds[t + 1]));
+    bothHalves(PropagationBench::blockedGather);
     return outUsers;
   }
 
-  static void blockedGather(int[] ptr, int[] idx, float[] w, float[] x, int cols, float[] out, int from, int to) {
+  static void blockedGather(int[] ptr, int[] idx, float[] w, float[] x, int dim, float[] out, int from, int to) {
+    int cols = x.length / dim;
     int[] cur = new int[to - from];
     for (int r = from; r < to; r++) {
       cur[r - from] = ptr[r];

@@ -514,6 +514,10 @@ class PropagationTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Propagation.propagate(a, users, items, 2, users, new float[8], one));
     assertTrue(e.getMessage().contains("must not alias"), e.getMessage());
+    NormalizedAdjacency square = NormalizedAdjacency.of(Interactions.fromPairs(2, 2, new int[] {0}, new int[] {1}, 1), 1);
+    float[] x = new float[4];
+    e = assertThrows(IllegalArgumentException.class, () -> Propagation.usersFromItems(square, x, 2, x, one));
+    assertTrue(e.getMessage().contains("must not alias"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> NormalizedAdjacency.of(tiny(), 0));
     assertTrue(e.getMessage().contains("parts must be >= 1, got 0"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
