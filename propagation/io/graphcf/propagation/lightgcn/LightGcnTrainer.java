@@ -266,8 +266,12 @@ public final class LightGcnTrainer implements EpochTrainer {
     double loss = gradient(n);
     stepsDone++;
     long t2 = System.nanoTime();
-    adamUsers.step(egoUsers, gradUsers, workers);
-    adamItems.step(egoItems, gradItems, workers);
+    // Adam as in PyTorch (dense: every row's moments decay every step); l2 = 0, and the call leaves the
+    // gradient all zeros, which saves the next step's clearing pass.
+    adamUsers.stepWithL2(egoUsers, gradUsers, 0f, workers);
+    adamItems.stepWithL2(egoItems, gradItems, 0f, workers);
+    gradUserSupport.clear();
+    gradItemSupport.clear();
     phaseNanos[3] += System.nanoTime() - t2;
     return loss;
   }
