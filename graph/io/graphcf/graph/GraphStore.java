@@ -2,7 +2,6 @@ package io.graphcf.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graphcf.graph.io.BinaryFileWriter;
 import io.graphcf.graph.io.CorruptFileException;
@@ -13,7 +12,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -179,8 +177,10 @@ public final class GraphStore implements Closeable {
           }
         }
       }
-      files.putObject(USERS_FWD).put("kind", "chronicle-map").put("entries", data.numUsers());
-      files.putObject(ITEMS_FWD).put("kind", "chronicle-map").put("entries", data.numItems());
+      files.putObject(USERS_FWD).put("kind", "chronicle-map").put("entries", data.numUsers())
+          .put("bytes", Files.size(seg.resolve(USERS_FWD)));
+      files.putObject(ITEMS_FWD).put("kind", "chronicle-map").put("entries", data.numItems())
+          .put("bytes", Files.size(seg.resolve(ITEMS_FWD)));
       m.put("fingerprint", fingerprint(crcs));
       m.set("import", info == null ? JSON.createObjectNode() : info);
       m.putArray("segments").add(segment);
@@ -322,8 +322,10 @@ public final class GraphStore implements Closeable {
     boolean ok = false;
     try {
       users = IdDictionary.open("users", segDir.resolve(USERS_IDS), segDir.resolve(USERS_FWD), nu);
+      checkForwardLength(mp, files, USERS_FWD, segDir.resolve(USERS_FWD));
       checkRecorded(mp, files, USERS_IDS, users.checksum(), users.reverseFileBytes());
       items = IdDictionary.open("items", segDir.resolve(ITEMS_IDS), segDir.resolve(ITEMS_FWD), ni);
+      checkForwardLength(mp, files, ITEMS_FWD, segDir.resolve(ITEMS_FWD));
       checkRecorded(mp, files, ITEMS_IDS, items.checksum(), items.reverseFileBytes());
       trainUi = MappedCsr.open(segDir.resolve(TRAIN_UI));
       checkRecorded(mp, files, TRAIN_UI, trainUi.checksum(), trainUi.fileBytes());
@@ -376,6 +378,20 @@ public final class GraphStore implements Closeable {
     if (!wantCrc.equals(hex(crc)) || wantBytes != bytes) {
       throw new CorruptFileException(mp, "file " + name + " does not belong to this store: manifest records crc32c="
           + wantCrc + ", bytes=" + wantBytes + "; the file has crc32c=" + hex(crc) + ", bytes=" + bytes);
+    }
+  }
+
+  /**
+   * A Chronicle Map file shorter than written would make Chronicle touch mapped pages past the end
+   * of the file (a JVM crash rather than an exception), so its length is checked before it is
+   * ever opened.
+   */
+  private static void checkForwardLength(Path mp, JsonNode files, String name, Path file) throws IOException {
+    long want = files.path(name).path("bytes").asLong(-1);
+    long got = Files.size(file);
+    if (want != got) {
+      throw new CorruptFileException(file, "forward map is " + got + " bytes, the manifest " + mp.getFileName()
+          + " records " + want + (got < want ? " (truncated)" : ""));
     }
   }
 
@@ -470,9 +486,5 @@ public final class GraphStore implements Closeable {
   public String toString() {
     return "GraphStore[" + dir + ", users=" + numUsers() + ", items=" + numItems() + ", train=" + trainNnz()
         + ", test=" + testNnz() + ", fingerprint=" + fingerprint + "]";
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

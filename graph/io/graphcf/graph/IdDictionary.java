@@ -259,6 +259,10 @@ public final class IdDictionary implements Closeable {
       // createPersistedTo would silently create an empty map.
       throw new NoSuchFileException(forwardPath.toString(), null, "missing " + name + " forward map");
     }
+    if (!Files.isWritable(forwardPath)) {
+      throw new IOException(forwardPath + ": Chronicle Map needs write access to the forward map even to read it"
+          + " (it keeps lock words in the file); the store directory is read-only");
+    }
     try {
       return ChronicleMapBuilder.of(String.class, Integer.class)
           .name(name)

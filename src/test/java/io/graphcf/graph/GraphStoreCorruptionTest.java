@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,9 +22,25 @@ class GraphStoreCorruptionTest {
   @TempDir
   Path tmp;
 
+  @TempDir
+  static Path shared;
+
+  private static Path pristine;
+
+  /** One store written once (Chronicle Map creation is the slow part); each test corrupts a copy. */
+  @BeforeAll
+  static void writePristine() throws IOException {
+    pristine = shared.resolve("pristine");
+    GraphStore.write(RandomGraphs.split(3), pristine, null);
+  }
+
   private Path store() throws IOException {
     Path dir = tmp.resolve("store");
-    GraphStore.write(RandomGraphs.split(3), dir, null);
+    try (java.util.stream.Stream<Path> files = Files.walk(pristine)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.copy(p, dir.resolve(pristine.relativize(p).toString()));
+      }
+    }
     return dir;
   }
 
@@ -96,6 +113,13 @@ class GraphStoreCorruptionTest {
       CorruptFileException e = assertThrows(CorruptFileException.class, () -> s.users().openForward());
       assertTrue(e.getMessage().startsWith(dir.resolve("base/users.fwd").toString()), e.getMessage());
     }
+    Path items = dir.resolve("base/items.fwd");
+    try (FileChannel ch = FileChannel.open(items, StandardOpenOption.WRITE)) {
+      ch.truncate(ch.size() / 2);
+    }
+    CorruptFileException t = assertThrows(CorruptFileException.class, () -> GraphStore.open(dir));
+    assertTrue(t.getMessage().startsWith(items + ": forward map is ") && t.getMessage().endsWith("(truncated)"),
+        t.getMessage());
     Files.delete(dir.resolve("base/items.fwd"));
     java.nio.file.NoSuchFileException m = assertThrows(java.nio.file.NoSuchFileException.class,
         () -> GraphStore.open(dir));
