@@ -119,32 +119,62 @@ public final class Propagation {
    * outItems += R̃ᵀ · users restricted to the listed user rows, as if every other row of {@code users}
    * were zero: for each {@code u = srcUsers[j]}, {@code j < nSrc}, and each item i of u,
    * {@code outItems[i,:] += Â[i,u] · users[u,:]}. Cost is the listed users' degrees, not the graph's
-   * size. The rows must be distinct and in range. Single-threaded (the writes of different sources
-   * collide, and atomics would cost more than they save).
+   * size. The rows must be distinct and in range. Single-threaded.
    */
   public static void scatterItemsFromUsers(NormalizedAdjacency a, float[] users, int dim, int[] srcUsers, int nSrc,
       float[] outItems) {
+    scatterItemsFromUsers(a, users, dim, srcUsers, nSrc, outItems, null);
+  }
+
+  /**
+   * {@link #scatterItemsFromUsers(NormalizedAdjacency, float[], int, int[], int, float[])} on
+   * {@code workers}: the item rows are split into nnz-balanced ranges and every task pushes all the
+   * sources' edges that land in its range (found by binary search in the sorted CSR rows), so no two
+   * tasks write one row and no atomics are needed. Bit-identical to the single-threaded call.
+   */
+  public static void scatterItemsFromUsers(NormalizedAdjacency a, float[] users, int dim, int[] srcUsers, int nSrc,
+      float[] outItems, Workers workers) {
     checkShape("users", users, a.numUsers(), dim);
     checkShape("outItems", outItems, a.numItems(), dim);
     checkRows("srcUsers", srcUsers, nSrc, a.numUsers(), "numUsers");
+    checkDistinct(outItems, users);
     // R̃ᵀ[i,u] = R̃[u,i] = userWeights at the edge (u,i) of userItems: push along the users' rows.
-    SparseKernels.scatter(a.graph().userItems().rowPtr(), a.graph().userItems().colIdx(), a.userWeights(),
-        users, dim, srcUsers, nSrc, outItems);
+    scatterByTargetRanges(a.graph().userItems().rowPtr(), a.graph().userItems().colIdx(), a.userWeights(), users,
+        dim, srcUsers, nSrc, outItems, a.graph().itemUsers().rowPtr(), workers);
   }
 
   /**
    * outUsers += R̃ · items restricted to the listed item rows, as if every other row of {@code items}
    * were zero: for each {@code i = srcItems[j]}, {@code j < nSrc}, and each user u of i,
    * {@code outUsers[u,:] += Â[u,i] · items[i,:]}. The rows must be distinct and in range.
-   * Single-threaded, like {@link #scatterItemsFromUsers}.
+   * Single-threaded.
    */
   public static void scatterUsersFromItems(NormalizedAdjacency a, float[] items, int dim, int[] srcItems, int nSrc,
       float[] outUsers) {
+    scatterUsersFromItems(a, items, dim, srcItems, nSrc, outUsers, null);
+  }
+
+  /** The parallel form of {@link #scatterUsersFromItems(NormalizedAdjacency, float[], int, int[], int, float[])}. */
+  public static void scatterUsersFromItems(NormalizedAdjacency a, float[] items, int dim, int[] srcItems, int nSrc,
+      float[] outUsers, Workers workers) {
     checkShape("items", items, a.numItems(), dim);
     checkShape("outUsers", outUsers, a.numUsers(), dim);
     checkRows("srcItems", srcItems, nSrc, a.numItems(), "numItems");
-    SparseKernels.scatter(a.graph().itemUsers().rowPtr(), a.graph().itemUsers().colIdx(), a.itemWeights(),
-        items, dim, srcItems, nSrc, outUsers);
+    checkDistinct(outUsers, items);
+    scatterByTargetRanges(a.graph().itemUsers().rowPtr(), a.graph().itemUsers().colIdx(), a.itemWeights(), items,
+        dim, srcItems, nSrc, outUsers, a.graph().userItems().rowPtr(), workers);
+  }
+
+  /** Runs the scatter whole ({@code workers} null or single-threaded) or over target-row ranges. */
+  private static void scatterByTargetRanges(int[] ptr, int[] idx, float[] w, float[] x, int dim, int[] src, int n,
+      float[] out, int[] targetPtr, Workers workers) {
+    if (workers == null || workers.threads() == 1 || n == 0) {
+      SparseKernels.scatter(ptr, idx, w, x, dim, src, n, out, 0, Integer.MAX_VALUE);
+      return;
+    }
+    // ranges balanced by the targets' degrees; two per thread so a preempted thread is covered
+    int[] b = RowPartition.byNnz(targetPtr, 2 * workers.threads());
+    workers.run(b.length - 1, t -> SparseKernels.scatter(ptr, idx, w, x, dim, src, n, out, b[t], b[t + 1]));
   }
 
   /** Four ranges per thread (handed out dynamically), at most one per listed row. */

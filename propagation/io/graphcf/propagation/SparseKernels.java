@@ -49,15 +49,33 @@ final class SparseKernels {
   }
 
   /**
-   * out[idx[p],:] += w[p] · x[s,:] for every edge p of every source row s = src[j], j in [0, n):
-   * the transpose product restricted to the source rows, pushed along the source rows' edges.
+   * out[idx[p],:] += w[p] · x[s,:] for every edge p of every source row s = src[j], j in [0, n), whose
+   * target idx[p] lies in [lo, hi): the transpose product restricted to the source rows, pushed along
+   * the source rows' edges. Target ranges split the work between threads without atomics; each
+   * output row receives its contributions in the same order whatever the ranges.
    */
-  static void scatter(int[] ptr, int[] idx, float[] w, float[] x, int dim, int[] src, int n, float[] out) {
+  static void scatter(int[] ptr, int[] idx, float[] w, float[] x, int dim, int[] src, int n, float[] out,
+      int lo, int hi) {
     if (VECTOR) {
-      VectorKernels.scatter(ptr, idx, w, x, dim, src, n, out);
+      VectorKernels.scatter(ptr, idx, w, x, dim, src, n, out, lo, hi);
     } else {
-      scatterScalar(ptr, idx, w, x, dim, src, n, out, 0, dim);
+      scatterScalar(ptr, idx, w, x, dim, src, n, out, lo, hi, 0, dim);
     }
+  }
+
+  /** The first edge of row s at or after {@code ptr[s]} whose target is {@code >= lo} (binary search). */
+  static int firstEdgeAtLeast(int[] ptr, int[] idx, int s, int lo) {
+    int a = ptr[s];
+    int b = ptr[s + 1];
+    while (a < b) {
+      int m = (a + b) >>> 1;
+      if (idx[m] < lo) {
+        a = m + 1;
+      } else {
+        b = m;
+      }
+    }
+    return a;
   }
 
   // ------------------------------------------------------------------ scalar kernels
@@ -125,11 +143,12 @@ final class SparseKernels {
 
   /** Columns [c0, c1) of {@link #scatter}. */
   static void scatterScalar(int[] ptr, int[] idx, float[] w, float[] x, int dim, int[] src, int n, float[] out,
-      int c0, int c1) {
+      int lo, int hi, int c0, int c1) {
     for (int j = 0; j < n; j++) {
       int s = src[j];
       int xb = s * dim;
-      for (int p = ptr[s], e = ptr[s + 1]; p < e; p++) {
+      int e = ptr[s + 1];
+      for (int p = lo == 0 ? ptr[s] : firstEdgeAtLeast(ptr, idx, s, lo); p < e && idx[p] < hi; p++) {
         float wp = w[p];
         int ob = idx[p] * dim;
         // out[idx[p],:] += w[p] · x[s,:]

@@ -122,13 +122,15 @@ final class VectorKernels {
     a0.intoArray(out, ob + c);
   }
 
-  /** out[idx[p],:] += w[p] · x[s,:] along the edges of the source rows s = src[0..n). */
-  static void scatter(int[] ptr, int[] idx, float[] w, float[] x, int dim, int[] src, int n, float[] out) {
+  /** out[idx[p],:] += w[p] · x[s,:] along the edges of the source rows s = src[0..n) with targets in [lo, hi). */
+  static void scatter(int[] ptr, int[] idx, float[] w, float[] x, int dim, int[] src, int n, float[] out,
+      int lo, int hi) {
     int vdim = dim - dim % L;
     for (int j = 0; j < n; j++) {
       int s = src[j];
       int xb = s * dim;
-      for (int p = ptr[s], e = ptr[s + 1]; p < e; p++) {
+      int e = ptr[s + 1];
+      for (int p = lo == 0 ? ptr[s] : SparseKernels.firstEdgeAtLeast(ptr, idx, s, lo); p < e && idx[p] < hi; p++) {
         FloatVector wv = FloatVector.broadcast(S, w[p]);
         int ob = idx[p] * dim;
         // out[idx[p],:] += w[p] · x[s,:]
@@ -138,7 +140,7 @@ final class VectorKernels {
       }
     }
     if (vdim < dim) {
-      SparseKernels.scatterScalar(ptr, idx, w, x, dim, src, n, out, vdim, dim);
+      SparseKernels.scatterScalar(ptr, idx, w, x, dim, src, n, out, lo, hi, vdim, dim);
     }
   }
 }

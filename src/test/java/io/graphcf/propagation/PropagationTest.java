@@ -308,8 +308,13 @@ class PropagationTest {
         float[] outU = randomMatrix(rnd, nu, dim);
         float[] baseI = outI.clone();
         float[] baseU = outU.clone();
-        Propagation.scatterItemsFromUsers(a, users, dim, su, cu[0], outI);
-        Propagation.scatterUsersFromItems(a, items, dim, si, ci[0], outU);
+        if (dim % 2 == 0) { // odd dims run single-threaded, even dims on two workers over target ranges
+          Propagation.scatterItemsFromUsers(a, users, dim, su, cu[0], outI, two);
+          Propagation.scatterUsersFromItems(a, items, dim, si, ci[0], outU, two);
+        } else {
+          Propagation.scatterItemsFromUsers(a, users, dim, su, cu[0], outI);
+          Propagation.scatterUsersFromItems(a, items, dim, si, ci[0], outU);
+        }
         // reference: base + Â-block · (x with the rows outside the source list set to zero)
         double[][] refI = denseProduct(adj, nu, ni, 0, nu, keepRows(users, dim, su, cu[0]), dim);
         double[][] refU = denseProduct(adj, 0, nu, nu, ni, keepRows(items, dim, si, ci[0]), dim);
@@ -396,10 +401,12 @@ class PropagationTest {
           float[] outI = randomMatrix(rnd, ni, dim);
           if (impl == 0) {
             SparseKernels.gatherScalar(ptr, idx, a.userWeights(), items, dim, outU, 0, nu);
-            SparseKernels.scatterScalar(ptr, idx, a.userWeights(), users, dim, all, nu, outI = new float[ni * dim], 0, dim);
+            SparseKernels.scatterScalar(ptr, idx, a.userWeights(), users, dim, all, nu, outI = new float[ni * dim], 0,
+                Integer.MAX_VALUE, 0, dim);
           } else {
             VectorKernels.gather(ptr, idx, a.userWeights(), items, dim, outU, 0, nu);
-            VectorKernels.scatter(ptr, idx, a.userWeights(), users, dim, all, nu, outI = new float[ni * dim]);
+            VectorKernels.scatter(ptr, idx, a.userWeights(), users, dim, all, nu, outI = new float[ni * dim], 0,
+                Integer.MAX_VALUE);
           }
           assertClose(denseProduct(adj, 0, nu, nu, ni, items, dim), outU, 0, nu, dim, null, 0, "gather " + shape);
           assertClose(denseProduct(adj, nu, ni, 0, nu, users, dim), outI, 0, ni, dim, null, 0, "scatter " + shape);
@@ -461,6 +468,8 @@ class PropagationTest {
           rows[k] = 2 * k + 1;
         }
         int t = 0;
+        float[] scatterI = null;
+        float[] scatterU = null;
         for (int parts : new int[] {1, 2, 300}) {
           NormalizedAdjacency a = NormalizedAdjacency.of(g, parts);
           Workers w = parts == 1 ? one : two;
@@ -470,6 +479,17 @@ class PropagationTest {
           float[] pu = new float[nu * dim];
           float[] pi = new float[ni * dim];
           Propagation.propagate(a, users, items, dim, pu, pi, w);
+          float[] su = new float[ni * dim];
+          float[] si = new float[nu * dim];
+          Propagation.scatterItemsFromUsers(a, users, dim, rows, rows.length, su, w);
+          Propagation.scatterUsersFromItems(a, items, dim, rows, Math.min(rows.length, ni / 2), si, w);
+          if (t == 0) {
+            scatterI = su;
+            scatterU = si;
+          } else {
+            assertArrayEquals(scatterI, su, "scatterItemsFromUsers differs between thread counts: " + shape);
+            assertArrayEquals(scatterU, si, "scatterUsersFromItems differs between thread counts: " + shape);
+          }
           assertArrayEquals(u[t], pu, "propagate differs from usersFromItems: " + shape + ", parts " + parts);
           assertArrayEquals(i[t], pi, "propagate differs from itemsFromUsers: " + shape + ", parts " + parts);
           t++;
