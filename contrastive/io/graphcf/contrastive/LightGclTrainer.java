@@ -243,6 +243,15 @@ public final class LightGclTrainer implements EpochTrainer {
 
   @Override
   public double trainEpoch(int epoch) {
+    return trainSteps(epoch, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Runs the first {@code maxSteps} batches of epoch {@code epoch} (all of them if there are fewer)
+   * and returns their mean loss: the epoch's stream is the same, it is only cut short. For
+   * time-boxed measurements on large sets.
+   */
+  double trainSteps(int epoch, int maxSteps) {
     if (epoch < 1) {
       throw new IllegalArgumentException("epochs count from 1, got " + epoch);
     }
@@ -257,7 +266,7 @@ public final class LightGclTrainer implements EpochTrainer {
     double bpr = 0.0;
     double cl = 0.0;
     double reg = 0.0;
-    for (int start = 0; start < edges; start += b) {
+    for (int start = 0; start < edges && steps < maxSteps; start += b) {
       int n = Math.min(b, edges - start);
       for (int k = 0; k < n; k++) {
         batchUsers[k] = batches.user(start + k);

@@ -3,6 +3,8 @@ package io.graphcf.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.graphcf.contrastive.LightGclConfig;
+import io.graphcf.contrastive.LightGclTrainer;
 import io.graphcf.graph.Dataset;
 import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.eval.EvalResult;
@@ -107,6 +109,9 @@ public final class TrainCommand extends BaseCommand {
   FilterOptions filter = new FilterOptions();
 
   @Mixin
+  LightGclOptions lightgcl = new LightGclOptions();
+
+  @Mixin
   UltraGcnOptions ultragcn = new UltraGcnOptions();
 
   private Map<String, String> fileConfig = Map.of();
@@ -125,6 +130,7 @@ public final class TrainCommand extends BaseCommand {
     try (Workers w = Workers.create(t)) {
       switch (m) {
         case "lightgcn", "mf" -> trainLightGcn(m, td, outDir, t, w);
+        case "lightgcl" -> trainLightGcl(td, outDir, t, w);
         case "mostpop" -> trainMostPopular(td, outDir, t, w);
         case "gfcf", "bspm" -> FilterTraining.run(m, filter, td, outDir, lng(seed, "seed", 2020), t, w, out(), err());
         case "ultragcn" -> trainUltraGcn(td, outDir, t, w);
@@ -169,6 +175,23 @@ public final class TrainCommand extends BaseCommand {
       throw new UsageException(e.getMessage());
     }
     runLoop(new UltraGcnTrainer(td.dataset().train(), p, w), td, outDir, t, w);
+  }
+
+  /** LightGCL: the shared flags with LightGCL's defaults, plus {@link LightGclOptions}. */
+  private void trainLightGcl(TrainData td, Path outDir, int t, Workers w) throws IOException {
+    if (decay != null) {
+      throw new UsageException("--model lightgcl takes --lambda2 for its L2 term, not --decay");
+    }
+    LightGclConfig c;
+    if (resume != null) {
+      c = LightGclConfig.fromJson(checkpointHyperparameters(td, "lightgcl"));
+    } else {
+      LightGclConfig d = LightGclConfig.defaults();
+      c = lightgcl.apply(d.withDim(integer(dim, "dim", d.dim())).withLayers(integer(layers, "layers", d.layers()))
+          .withLr(flt(lr, "lr", d.lr())).withBatch(integer(batch, "batch", d.batch()))
+          .withSeed(lng(seed, "seed", d.seed())), filter.powerIters, filter.oversample);
+    }
+    runLoop(new LightGclTrainer(td.dataset().train(), c, w), td, outDir, t, w);
   }
 
   /** Runs any epoch trainer through the shared loop; other gradient-trained models reuse this. */

@@ -1,0 +1,63 @@
+package io.graphcf.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.graphcf.propagation.model.ModelReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code graphcf train --model lightgcl} in-process on the embedded Amazon-Electronics sample. */
+class LightGclTrainCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SAMPLE = "data/amazon-electronics";
+
+  @TempDir
+  Path tmp;
+
+  private static int run(StringWriter o, StringWriter e, String... args) {
+    return GraphCf.run(args, new PrintWriter(o), new PrintWriter(e));
+  }
+
+  @Test
+  void trainsAnEmbeddingModelWithItsFlags() throws Exception {
+    Path model = tmp.resolve("lgcl");
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = run(o, e, "train", "--model", "lightgcl", "--data", SAMPLE, "--out", model.toString(), "--epochs", "1",
+        "--dim", "8", "--batch", "8192", "--lambda1", "0.1", "--tau", "0.3", "--lambda2", "0", "--svd-rank", "3",
+        "--edge-dropout", "0.1", "--layers", "1", "--threads", "2", "--no-progress");
+    assertEquals(0, code, e.toString());
+    JsonNode line = JSON.readTree(o.toString().trim());
+    assertTrue(line.has("recall@20"), line.toString());
+    ModelReader reader = ModelReader.open(model);
+    JsonNode meta = reader.meta();
+    assertEquals("lightgcl", meta.get("model").asText());
+    assertEquals("embedding", meta.get("kind").asText());
+    JsonNode h = meta.get("hyperparameters");
+    assertEquals(0.1, h.get("lambda1").asDouble(), 1e-6);
+    assertEquals(0.3, h.get("tau").asDouble(), 1e-6);
+    assertEquals(3, h.get("svd_rank").asInt());
+    assertEquals(1, h.get("layers").asInt());
+    assertEquals(1435, reader.matrix("user_embedding").rows());
+    assertEquals(8, reader.matrix("item_embedding").cols());
+  }
+
+  @Test
+  void rejectsBadValuesWithExitTwo() {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    assertEquals(2, run(o, e, "train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("a").toString(),
+        "--tau", "0"));
+    assertTrue(e.toString().contains("tau"), e.toString());
+    StringWriter e2 = new StringWriter();
+    assertEquals(2, run(o, e2, "train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("b").toString(),
+        "--decay", "1e-4"));
+    assertTrue(e2.toString().contains("--lambda2"), e2.toString());
+  }
+}
