@@ -81,6 +81,7 @@ final class UltraGcnObjective {
   private final double[] groupLoss;
   private final float[][] chunkScores;
   private final float[][] chunkWeights;
+  private final float[][] laneScratch;
   private final NegativeStream[] streams;
 
   UltraGcnObjective(Interactions train, ItemItemConstraint ii, UltraGcnParams p, int parts) {
@@ -143,6 +144,7 @@ final class UltraGcnObjective {
     this.groupLoss = new double[GROUPS];
     this.chunkScores = new float[GROUPS][simd ? UltraGcnSimd.CHUNK : 0];
     this.chunkWeights = new float[GROUPS][simd ? UltraGcnSimd.CHUNK : 0];
+    this.laneScratch = new float[GROUPS][simd ? 64 : 0];
     this.streams = new NegativeStream[parts];
     for (int t = 0; t < parts; t++) {
       streams[t] = new NegativeStream();
@@ -320,7 +322,7 @@ final class UltraGcnObjective {
     int bkTo = (int) ((long) buckets * (g + 1) / GROUPS);
     if (simd) {
       groupLoss[g] = UltraGcnSimd.negativePairs(pb, pj, bucketStart[bkFrom], bucketStart[bkTo], bUsers, bBeta, bi,
-          itemEmb, gradItems, gu, d, scale, a3, a4, chunkScores[g], chunkWeights[g]);
+          itemEmb, gradItems, gu, d, scale, a3, a4, chunkScores[g], chunkWeights[g], laneScratch[g]);
       return;
     }
     double loss = 0;

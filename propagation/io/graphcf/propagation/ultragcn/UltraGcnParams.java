@@ -1,5 +1,6 @@
 package io.graphcf.propagation.ultragcn;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -119,6 +120,27 @@ public final class UltraGcnParams {
     if (!Double.isFinite(v)) {
       throw new IllegalArgumentException(name + " must be finite, got " + v);
     }
+  }
+
+  /** Reads {@link #toJson()} back (resume); missing keys keep the Gowalla defaults. */
+  public static UltraGcnParams fromJson(JsonNode o) {
+    UltraGcnParams p = new UltraGcnParams();
+    p.dim = o.path("embedding_dim").asInt(p.dim);
+    p.neighbours = o.path("ii_neighbor_num").asInt(p.neighbours);
+    p.initStd = (float) o.path("initial_weight").asDouble(p.initStd);
+    p.lr = (float) o.path("learning_rate").asDouble(p.lr);
+    p.batchSize = o.path("batch_size").asInt(p.batchSize);
+    p.w1 = o.path("w1").asDouble(p.w1);
+    p.w2 = o.path("w2").asDouble(p.w2);
+    p.w3 = o.path("w3").asDouble(p.w3);
+    p.w4 = o.path("w4").asDouble(p.w4);
+    p.negatives = o.path("negative_num").asInt(p.negatives);
+    p.negativeWeight = o.path("negative_weight").asDouble(p.negativeWeight);
+    p.gamma = o.path("gamma").asDouble(p.gamma);
+    p.lambda = o.path("lambda").asDouble(p.lambda);
+    p.sharedNegatives = o.path("shared_negatives").asBoolean(p.sharedNegatives);
+    p.seed = o.path("seed").asLong(p.seed);
+    return p;
   }
 
   /** Every value, under the reference's names, for the model metadata. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graphcf.graph.CsrMatrix;
 import io.graphcf.graph.Interactions;
 import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.eval.EmbeddingScorer;
 import io.graphcf.propagation.eval.UserScorer;
 import io.graphcf.propagation.model.FloatMatrix;
 import io.graphcf.propagation.model.ModelReader;
@@ -13,6 +14,7 @@ import io.graphcf.propagation.train.Adam;
 import io.graphcf.propagation.train.EpochTrainer;
 import java.io.IOException;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 
 /**
  * Trains UltraGCN (Mao et al., "UltraGCN: Ultra Simplification of Graph Convolutional Networks for
@@ -52,6 +54,7 @@ public final class UltraGcnTrainer implements EpochTrainer {
   private final int[] epochUsers;
   private final int[] epochItems;
   private int lastEpoch;
+  private LongConsumer progress = x -> { };
 
   /** Builds the item–item constraint and initialises the embeddings from {@code params.seed()}. */
   public UltraGcnTrainer(Interactions train, UltraGcnParams params, Workers workers) {
@@ -101,6 +104,16 @@ public final class UltraGcnTrainer implements EpochTrainer {
     this.perm = new int[nnz];
     this.epochUsers = new int[nnz];
     this.epochItems = new int[nnz];
+  }
+
+  @Override
+  public long stepsPerEpoch() {
+    return (pairItems.length + params.batchSize() - 1) / params.batchSize();
+  }
+
+  @Override
+  public void progressListener(LongConsumer listener) {
+    this.progress = listener == null ? x -> { } : listener;
   }
 
   @Override
@@ -161,6 +174,7 @@ public final class UltraGcnTrainer implements EpochTrainer {
       adamUsers.stepWithL2(userEmb, gradUsers, gamma, workers);
       adamItems.stepWithL2(itemEmb, gradItems, gamma, workers);
       batches++;
+      progress.accept(1);
     }
     lastEpoch = epoch;
     return (batches == 0 ? 0 : lossSum / batches) + params.gamma() * 0.5 * squaredNorm();
@@ -179,7 +193,7 @@ public final class UltraGcnTrainer implements EpochTrainer {
 
   @Override
   public UserScorer scorer() {
-    return new DotScorer(userEmb, itemEmb, numItems, dim);
+    return new EmbeddingScorer(userEmb, itemEmb, numUsers, numItems, dim);
   }
 
   /** The live user table ({@code numUsers × dim}); not a copy. */
@@ -239,37 +253,5 @@ public final class UltraGcnTrainer implements EpochTrainer {
 
   private void copy(FloatMatrix m, float[] into, int rows, String name) {
     System.arraycopy(checked(m, rows, name), 0, into, 0, into.length);
-  }
-
-  /** Dot-product scores against every item; thread-safe (reads only). */
-  static final class DotScorer implements UserScorer {
-    private final float[] users;
-    private final float[] items;
-    private final int numItems;
-    private final int dim;
-
-    DotScorer(float[] users, float[] items, int numItems, int dim) {
-      this.users = users;
-      this.items = items;
-      this.numItems = numItems;
-      this.dim = dim;
-    }
-
-    @Override
-    public int numItems() {
-      return numItems;
-    }
-
-    @Override
-    public void score(int[] userIds, int from, int to, float[] out) {
-      float[] eu = new float[dim];
-      for (int b = from; b < to; b++) {
-        System.arraycopy(users, userIds[b] * dim, eu, 0, dim);
-        int ob = (b - from) * numItems;
-        for (int i = 0; i < numItems; i++) {
-          out[ob + i] = UltraGcnObjective.dot(eu, 0, items, i * dim, dim);
-        }
-      }
-    }
   }
 }

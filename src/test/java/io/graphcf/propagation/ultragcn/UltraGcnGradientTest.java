@@ -229,6 +229,28 @@ class UltraGcnGradientTest {
   }
 
   @Test
+  void vectorExpAndLog1pAreAccurate() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(UltraGcnObjective.SIMD_AVAILABLE, "no jdk.incubator.vector");
+    int n = 20_000;
+    float[] t = new float[n];
+    for (int q = 0; q < n; q++) {
+      t[q] = -100f * q / n;
+    }
+    t[0] = 0f;
+    t[1] = -1e-30f;
+    float[] e = new float[n];
+    float[] l = new float[n];
+    UltraGcnSimd.expAndLog1p(t, e, l, n);
+    for (int q = 0; q < n; q++) {
+      double exact = Math.exp(Math.max(t[q], -87.0));
+      assertTrue(Math.abs(e[q] - exact) <= 3e-7 * exact, "exp(" + t[q] + ") = " + e[q] + ", expected " + exact);
+      double lExact = Math.log1p(e[q]);
+      assertTrue(Math.abs(l[q] - lExact) <= 3e-7 * lExact + 1e-45, "log1p(" + e[q] + ") = " + l[q] + ", expected "
+          + lExact);
+    }
+  }
+
+  @Test
   void negativesAreUniformWithReplacement() {
     Interactions g = tinyGraph();
     UltraGcnParams p = params(2).negatives(80_000);
