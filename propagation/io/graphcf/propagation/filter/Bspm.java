@@ -3,7 +3,6 @@ package io.graphcf.propagation.filter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graphcf.graph.CsrMatrix;
 import io.graphcf.graph.Interactions;
-import io.graphcf.propagation.DenseKernels;
 import io.graphcf.propagation.NormalizedAdjacency;
 import io.graphcf.propagation.Propagation;
 import io.graphcf.propagation.Workers;
@@ -44,7 +43,7 @@ public final class Bspm implements FilterScorer {
   private final int k;
   private final float[] vbar;
   private final float[] left;
-  private final float[] right;
+  private final LowRankScores right;
   private final double idlKeep;
   private final ThreadLocal<Scratch> scratch;
   private final Workers inline = Workers.create(1);
@@ -61,7 +60,7 @@ public final class Bspm implements FilterScorer {
     this.vbar = vbar;
     double[][] norm = FilterKernels.itemNormalisers(train.itemUsers().degrees());
     this.left = k == 0 ? null : FilterKernels.scaleRows(vbar, numItems, k, norm[0], 1.0);
-    this.right = k == 0 ? null : FilterKernels.scaleRows(vbar, numItems, k, norm[1], 1.0);
+    this.right = k == 0 ? null : new LowRankScores(FilterKernels.scaleRows(vbar, numItems, k, norm[1], 1.0), numItems, k);
     this.idlKeep = Math.pow(c.idlSolver().amplification(-c.idlTime() / c.idlSteps()), c.idlSteps());
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(train.numUsers()));
   }
@@ -162,8 +161,15 @@ public final class Bspm implements FilterScorer {
       for (int b = 0; b < m; b++) {
         FilterKernels.sumRows(left, k, src, starts[b], ends[b], s.p, b * k);
       }
-      // rP = (r D_I^-1/2 V̄)(D_I^1/2 V̄)ᵀ, transposed: idl[j, b] = ⟨D_I^1/2 V̄_j, p_b⟩
-      DenseKernels.multTransB(right, 0, numItems, s.p, 0, m, k, idl);
+      // rP = (r D_I^-1/2 V̄)(D_I^1/2 V̄)ᵀ in rows, then transposed: idl[j, b] = (rP)[b, j]
+      float[] rows = s.sharpened;
+      right.multiply(s.p, m, rows);
+      for (int b = 0; b < m; b++) {
+        int rb = b * numItems;
+        for (int j = 0; j < numItems; j++) {
+          idl[j * m + b] = rows[rb + j];
+        }
+      }
       float keep = (float) idlKeep;
       // idl = a·r + (1 − a)·rP, the exact end point of the low-pass ODE (see class comment)
       if (keep != 0f) {

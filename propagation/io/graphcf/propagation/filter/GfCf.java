@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graphcf.graph.CsrMatrix;
 import io.graphcf.graph.Interactions;
-import io.graphcf.propagation.DenseKernels;
 import io.graphcf.propagation.NormalizedAdjacency;
 import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.spectral.RandomizedSvd;
@@ -20,7 +19,7 @@ import io.graphcf.propagation.spectral.TruncatedSvd;
  * vectors of R̃ (reference: k = 256, α = 0.3; for amazon-book the reference drops the second term,
  * i.e. α = 0). No items × items matrix is formed: the first term is a sparse three-hop walk per user
  * ({@link FilterKernels#addTwoHop}), the second is p_u = Σ_{i∈r_u} d_i^-1/2 V̄_i followed by one dense
- * block product p·Wᵀ with W = α·D_I^1/2 V̄ ({@link DenseKernels#multTransB}).
+ * block product p·Wᵀ with W = α·D_I^1/2 V̄ ({@link LowRankScores}).
  *
  * <p>Deviations from the reference code: V̄ comes from the randomized SVD ({@link RandomizedSvd})
  * instead of sparsesvd's Lanczos; items with no training interaction get d^1/2 = 0 (the reference
@@ -38,7 +37,7 @@ public final class GfCf implements FilterScorer {
   private final double alpha;
   private final float[] vbar;
   private final float[] left;
-  private final float[] right;
+  private final LowRankScores right;
   private final ObjectNode hyperparameters;
   private final ThreadLocal<Scratch> scratch;
 
@@ -57,7 +56,7 @@ public final class GfCf implements FilterScorer {
     this.vbar = vbar;
     double[][] norm = FilterKernels.itemNormalisers(train.itemUsers().degrees());
     this.left = k == 0 ? null : FilterKernels.scaleRows(vbar, numItems, k, norm[0], 1.0);
-    this.right = k == 0 ? null : FilterKernels.scaleRows(vbar, numItems, k, norm[1], alpha);
+    this.right = k == 0 ? null : new LowRankScores(FilterKernels.scaleRows(vbar, numItems, k, norm[1], alpha), numItems, k);
     this.hyperparameters = hyperparameters.deepCopy();
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(train.numUsers()));
   }
@@ -136,7 +135,7 @@ public final class GfCf implements FilterScorer {
         FilterKernels.sumRows(left, k, idx, ptr[u], ptr[u + 1], p, b * k);
       }
       // out = α (r D_I^-1/2 V̄)(D_I^1/2 V̄)ᵀ
-      DenseKernels.multTransB(p, 0, nb, right, 0, numItems, k, out);
+      right.multiply(p, nb, out);
     } else {
       java.util.Arrays.fill(out, 0, nb * numItems, 0f);
     }
@@ -157,7 +156,7 @@ public final class GfCf implements FilterScorer {
     if (k > 0) {
       float[] p = s.p(k);
       FilterKernels.sumRows(left, k, h, 0, h.length, p, 0);
-      DenseKernels.multTransB(p, 0, 1, right, 0, numItems, k, out);
+      right.multiply(p, 1, out);
     } else {
       java.util.Arrays.fill(out, 0, numItems, 0f);
     }
