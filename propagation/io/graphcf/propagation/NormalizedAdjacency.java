@@ -13,6 +13,9 @@ import io.graphcf.graph.Interactions;
  * have no edges and so propagate to 0.
  */
 public final class NormalizedAdjacency {
+  /** Default number of nnz-balanced row ranges per direction. */
+  static final int TASKS = 64;
+
   private final Interactions graph;
   private final float[] userWeights;
   private final float[] itemWeights;
@@ -43,9 +46,6 @@ public final class NormalizedAdjacency {
   private static int tasks(int parts, int rows) {
     return Math.max(parts, Math.min(TASKS, Math.max(1, rows)));
   }
-
-  /** Default number of nnz-balanced row ranges per direction. */
-  static final int TASKS = 64;
 
   /**
    * Builds the weights and the nnz-balanced row ranges: at least {@code parts} of them (and

@@ -2,7 +2,11 @@ package io.graphcf.propagation;
 
 /**
  * The public facade of the propagation kernels: checks shapes and throws with the actual values,
- * then runs the package-private kernels in parallel over nnz-balanced row ranges.
+ * then runs the package-private kernels in parallel over nnz-balanced row ranges. One LightGCN layer
+ * (He et al., "LightGCN: Simplifying and Powering Graph Convolution Network for Recommendation",
+ * SIGIR 2020, eq. 7) is E^(k+1) = Â E^(k) with Â = D^-1/2 A D^-1/2: {@link #propagate}, or its two
+ * half-products {@link #usersFromItems} and {@link #itemsFromUsers}. The row-subset gathers and the
+ * scatters serve a backward pass that carries gradient on a batch's rows only.
  */
 public final class Propagation {
   private Propagation() {}
