@@ -6,26 +6,42 @@ package io.graphcf.propagation;
  * values, over private kernels that only compute.
  *
  * <p>{@link #multTransB} computes {@code C = A · Bᵀ} for row blocks of A and B (both {@code dim}
- * columns). HotSpot C2 (Java 17) vectorises a counted loop only when it has a single store stream
+ * columns). When {@code jdk.incubator.vector} is present (the graphcf JVM adds it) it runs
+ * {@link DenseVectorKernels}: a 4 × 2-vector register-tiled micro-kernel over micro-panels of B
+ * (set {@code -Dgraphcf.vector=false} to force the scalar code). The scalar code: HotSpot C2 (Java 17) vectorises a counted loop only when it has a single store stream
  * and its loads come from distinct arrays, so the large-block kernel is built around exactly that
- * loop: B is packed panel by panel ({@link #PANEL} rows) into a per-thread column-major panel whose
- * columns are separate {@code float[]}s, and each row of A accumulates
- * {@code c[j] += a_k·b_k[j] + a_{k+1}·b_{k+1}[j] + a_{k+2}·b_{k+2}[j] + a_{k+3}·b_{k+3}[j]} over the
- * panel (cache-blocked over B: a panel of {@code 64 × 256} floats is 64 KiB, resident in L2; the
- * accumulator row stays in L1). Small products (few rows of A, where packing would not pay) use a
+ * loop (and only when its body is small enough for C2 to unroll under the default
+ * {@code LoopUnrollLimit}, which rules out more than four k per pass or two store streams): B is
+ * packed panel by panel (about {@link #PANEL_FLOATS} floats, e.g. 512 rows at dim 64, resident in
+ * L2) into a per-thread column-major panel whose columns are separate {@code float[]}s, and each row
+ * of A accumulates {@code c[j] += a_k·b_k[j] + a_{k+1}·b_{k+1}[j] + a_{k+2}·b_{k+2}[j] +
+ * a_{k+3}·b_{k+3}[j]} into its own accumulator row; {@link #ROW_TILE} rows of A share each group of
+ * four panel columns while it is in L1. Small products (few rows of A, where packing would not pay) use a
  * register-blocked 1×4 / 4×4 scalar kernel with independent accumulators over k instead. Floating
  * point sums are grouped differently from a sequential loop, so results agree with it to rounding
  * (relative ~1e-6), not bit for bit; the same shapes always give the same bits.
  */
 public final class DenseKernels {
-  /** Rows of B packed per panel (the cache block over B). */
-  static final int PANEL = 256;
+  /** Floats per packed panel of B (the cache block over B): 128 KiB, resident in L2. */
+  static final int PANEL_FLOATS = 1 << 15;
+  /** Rows of A that share one pass over a panel; their accumulators (8 × 512 floats) stay in L1. */
+  static final int ROW_TILE = 8;
   /** Below this many rows of A the packed kernel does not amortise packing B. */
   static final int PACK_MIN_ROWS = 8;
+
+  /** Whether the vector kernels run; decided once per JVM. */
+  static final boolean VECTOR = vectorAvailable();
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private DenseKernels() {}
+
+  private static boolean vectorAvailable() {
+    if (!Boolean.parseBoolean(System.getProperty("graphcf.vector", "true"))) {
+      return false;
+    }
+    return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && DenseVectorKernels.usable();
+  }
 
   /**
    * {@code out[i * nB + j] = dot(a row aRow0 + i, b row bRow0 + j)} for {@code i < nA},
@@ -46,7 +62,21 @@ public final class DenseKernels {
       java.util.Arrays.fill(out, 0, nA * nB, 0f);
       return;
     }
-    if (nA < PACK_MIN_ROWS || nB < 16) {
+    multTransBKernel(VECTOR, a, aRow0, nA, b, bRow0, nB, dim, out);
+  }
+
+  /** The kernels behind {@link #multTransB}, shapes already checked; {@code vector} picks the SIMD code. */
+  static void multTransBKernel(boolean vector, float[] a, int aRow0, int nA, float[] b, int bRow0, int nB, int dim,
+      float[] out) {
+    if (vector && nA >= 4) {
+      Scratch s = SCRATCH.get().micro(dim);
+      int cols = DenseVectorKernels.panelCols(dim);
+      for (int j0 = 0; j0 < nB; j0 += cols) {
+        int w = Math.min(cols, nB - j0);
+        DenseVectorKernels.pack(b, bRow0 + j0, w, dim, s.micro, 0);
+        DenseVectorKernels.product(a, aRow0, nA, s.micro, 0, w, dim, out, nB, j0, s.tile);
+      }
+    } else if (nA < PACK_MIN_ROWS || nB < 16) {
       registerBlocked(a, aRow0, nA, b, bRow0, nB, dim, out);
     } else {
       packed(a, aRow0, nA, b, bRow0, nB, dim, out, SCRATCH.get().panel(dim));
@@ -177,68 +207,198 @@ public final class DenseKernels {
     }
   }
 
+  /** Panel width for {@code dim}: about {@link #PANEL_FLOATS} floats, a multiple of 8, in [64, 512]. */
+  static int panelWidth(int dim) {
+    return Math.max(64, Math.min(512, PANEL_FLOATS / dim)) & ~7;
+  }
+
   /**
-   * Packed kernel: for each panel of {@link #PANEL} rows of B, transpose it into
-   * {@code panel[k][jj] = b[(j0 + jj) * dim + k]}, then for each row of A accumulate four columns
-   * of the panel at a time into one L1-resident row and copy it to {@code out}.
+   * Packed kernel: for each panel of B rows, transpose it into {@code panel[k][jj] = b[(j0 + jj) *
+   * dim + k]} and run {@link #panelProduct} on it.
    */
   private static void packed(float[] a, int aRow0, int nA, float[] b, int bRow0, int nB, int dim, float[] out,
       Scratch s) {
     float[][] panel = s.panel;
-    float[] acc = s.acc;
-    for (int j0 = 0; j0 < nB; j0 += PANEL) {
-      int w = Math.min(PANEL, nB - j0);
-      for (int jj = 0; jj < w; jj++) {
-        int bb = (bRow0 + j0 + jj) * dim;
-        for (int k = 0; k < dim; k++) {
-          panel[k][jj] = b[bb + k];
-        }
-      }
-      for (int i = 0; i < nA; i++) {
-        int ai = (aRow0 + i) * dim;
-        for (int jj = 0; jj < w; jj++) {
-          acc[jj] = 0f;
-        }
-        int k = 0;
-        for (; k + 4 <= dim; k += 4) {
-          float x0 = a[ai + k];
-          float x1 = a[ai + k + 1];
-          float x2 = a[ai + k + 2];
-          float x3 = a[ai + k + 3];
-          float[] p0 = panel[k];
-          float[] p1 = panel[k + 1];
-          float[] p2 = panel[k + 2];
-          float[] p3 = panel[k + 3];
-          // c_j += Σ_{k'=k..k+3} a_ik' b_jk' (one store stream, four load streams: C2 vectorises it)
-          for (int jj = 0; jj < w; jj++) {
-            acc[jj] += x0 * p0[jj] + x1 * p1[jj] + x2 * p2[jj] + x3 * p3[jj];
-          }
-        }
-        for (; k < dim; k++) {
-          float x = a[ai + k];
-          float[] p = panel[k];
-          // c_j += a_ik b_jk
-          for (int jj = 0; jj < w; jj++) {
-            acc[jj] += x * p[jj];
-          }
-        }
-        System.arraycopy(acc, 0, out, i * nB + j0, w);
+    int width = s.width;
+    for (int j0 = 0; j0 < nB; j0 += width) {
+      int w = Math.min(width, nB - j0);
+      packPanel(b, bRow0 + j0, w, dim, panel);
+      panelProduct(a, aRow0, nA, panel, w, dim, out, nB, j0, s.accs);
+    }
+  }
+
+  /** {@code panel[k][jj] = b[(row0 + jj) * dim + k]} for {@code jj < w}. */
+  private static void packPanel(float[] b, int row0, int w, int dim, float[][] panel) {
+    for (int jj = 0; jj < w; jj++) {
+      int bb = (row0 + jj) * dim;
+      for (int k = 0; k < dim; k++) {
+        panel[k][jj] = b[bb + k];
       }
     }
   }
 
-  /** Per-thread packing panel and accumulator row, grown to the largest dim seen. */
+  /**
+   * {@code out[i * nB + j0 + jj] = Σ_k a[(aRow0 + i) * dim + k] · panel[k][jj]} for {@code i < nA},
+   * {@code jj < w}: for each tile of {@link #ROW_TILE} rows of A and each group of four k, the four
+   * L1-resident panel columns stream through every row's L1-resident accumulator.
+   */
+  private static void panelProduct(float[] a, int aRow0, int nA, float[][] panel, int w, int dim, float[] out,
+      int nB, int j0, float[][] accs) {
+    for (int i0 = 0; i0 < nA; i0 += ROW_TILE) {
+      int rows = Math.min(ROW_TILE, nA - i0);
+      for (int r = 0; r < rows; r++) {
+        java.util.Arrays.fill(accs[r], 0, w, 0f);
+      }
+      int k = 0;
+      for (; k + 4 <= dim; k += 4) {
+        float[] p0 = panel[k];
+        float[] p1 = panel[k + 1];
+        float[] p2 = panel[k + 2];
+        float[] p3 = panel[k + 3];
+        for (int r = 0; r < rows; r++) {
+          int ai = (aRow0 + i0 + r) * dim + k;
+          float x0 = a[ai];
+          float x1 = a[ai + 1];
+          float x2 = a[ai + 2];
+          float x3 = a[ai + 3];
+          float[] acc = accs[r];
+          // c_ij += Σ_{k'=k..k+3} a_ik' b_jk' (one store stream, distinct load arrays: C2 vectorises it)
+          for (int jj = 0; jj < w; jj++) {
+            acc[jj] += x0 * p0[jj] + x1 * p1[jj] + x2 * p2[jj] + x3 * p3[jj];
+          }
+        }
+      }
+      for (; k < dim; k++) {
+        float[] p = panel[k];
+        for (int r = 0; r < rows; r++) {
+          float x = a[(aRow0 + i0 + r) * dim + k];
+          float[] acc = accs[r];
+          // c_ij += a_ik b_jk
+          for (int jj = 0; jj < w; jj++) {
+            acc[jj] += x * p[jj];
+          }
+        }
+      }
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(accs[r], 0, out, (i0 + r) * nB + j0, w);
+      }
+    }
+  }
+
+  /**
+   * Packs {@code nB} rows of {@code b} (from {@code bRow0}) once, for repeated products against
+   * them ({@link #multTransB(float[], int, int, PackedRows, float[])}): a copy, not a view.
+   */
+  public static PackedRows pack(float[] b, int bRow0, int nB, int dim) {
+    checkRows("b", b, bRow0, nB, dim);
+    if (dim < 1) {
+      throw new IllegalArgumentException("dim must be >= 1, got " + dim);
+    }
+    return pack(VECTOR, b, bRow0, nB, dim);
+  }
+
+  /** {@link #pack(float[], int, int, int)} for the SIMD kernel ({@code vector}) or the scalar one. */
+  static PackedRows pack(boolean vector, float[] b, int bRow0, int nB, int dim) {
+    if (vector) {
+      long len = DenseVectorKernels.packedLength(nB, dim);
+      if (len > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("too large to pack: " + nB + " x " + dim);
+      }
+      float[] micro = new float[(int) len];
+      DenseVectorKernels.pack(b, bRow0, nB, dim, micro, 0);
+      return new PackedRows(null, micro, nB, dim, 0);
+    }
+    int width = panelWidth(dim);
+    int panels = (nB + width - 1) / width;
+    float[][][] p = new float[panels][][];
+    for (int q = 0; q < panels; q++) {
+      int w = Math.min(width, nB - q * width);
+      p[q] = new float[dim][w];
+      packPanel(b, bRow0 + q * width, w, dim, p[q]);
+    }
+    return new PackedRows(p, null, nB, dim, width);
+  }
+
+  /**
+   * {@code out[i * b.rows() + j] = dot(a row aRow0 + i, packed row j)}: {@link #multTransB(float[],
+   * int, int, float[], int, int, int, float[])} without packing B again.
+   */
+  public static void multTransB(float[] a, int aRow0, int nA, PackedRows b, float[] out) {
+    int dim = b.dim;
+    int nB = b.rows;
+    checkRows("a", a, aRow0, nA, dim);
+    if ((long) nA * nB > out.length) {
+      throw new IllegalArgumentException("out too small: expected >= " + nA + " x " + nB + " = " + (long) nA * nB
+          + ", got " + out.length);
+    }
+    if (nA == 0 || nB == 0) {
+      return;
+    }
+    if (b.micro != null) {
+      DenseVectorKernels.product(a, aRow0, nA, b.micro, 0, nB, dim, out, nB, 0, SCRATCH.get().micro(dim).tile);
+      return;
+    }
+    float[][] accs = SCRATCH.get().panel(dim).accs;
+    for (int q = 0; q < b.panels.length; q++) {
+      float[][] panel = b.panels[q];
+      panelProduct(a, aRow0, nA, panel, panel[0].length, dim, out, nB, q * b.width, accs);
+    }
+  }
+
+  /** Rows of a matrix packed into column-major panels for {@link #multTransB(float[], int, int, PackedRows, float[])}. */
+  public static final class PackedRows {
+    /** Scalar layout: panels[q][k][jj] (null for the SIMD layout). */
+    final float[][][] panels;
+    /** SIMD layout: micro-panels of {@link DenseVectorKernels} (null for the scalar layout). */
+    final float[] micro;
+    final int rows;
+    final int dim;
+    final int width;
+
+    PackedRows(float[][][] panels, float[] micro, int rows, int dim, int width) {
+      this.panels = panels;
+      this.micro = micro;
+      this.rows = rows;
+      this.dim = dim;
+      this.width = width;
+    }
+
+    public int rows() {
+      return rows;
+    }
+
+    public int dim() {
+      return dim;
+    }
+  }
+
+  /** Per-thread packing panel and accumulator rows, sized for the current dim. */
   private static final class Scratch {
     float[][] panel = new float[0][];
-    final float[] acc = new float[PANEL];
+    float[][] accs = new float[0][];
+    int width;
+    int dim = -1;
+
+    float[] micro = new float[0];
+    float[] tile;
+    int microDim = -1;
+
+    /** Sizes the SIMD packing buffer (one cache panel of B) and the ragged-tile scratch for dim. */
+    Scratch micro(int dim) {
+      if (dim != microDim) {
+        micro = new float[(int) DenseVectorKernels.packedLength(DenseVectorKernels.panelCols(dim), dim)];
+        tile = new float[4 * DenseVectorKernels.NR];
+        microDim = dim;
+      }
+      return this;
+    }
 
     Scratch panel(int dim) {
-      if (panel.length < dim) {
-        float[][] p = new float[dim][];
-        for (int k = 0; k < dim; k++) {
-          p[k] = k < panel.length ? panel[k] : new float[PANEL];
-        }
-        panel = p;
+      if (dim != this.dim) {
+        width = panelWidth(dim);
+        panel = new float[dim][width];
+        accs = new float[ROW_TILE][width];
+        this.dim = dim;
       }
       return this;
     }

@@ -5,13 +5,16 @@ import io.graphcf.propagation.DenseKernels;
 /**
  * Dot-product scores of user and item embeddings, {@code score(u, i) = e_u · e_i} (LightGCN, MF,
  * UltraGCN, LightGCL), computed a block of users at a time with {@link DenseKernels#multTransB}.
- * Embeddings are flat row-major ({@code users[u * dim + k]}) and shared, not copied.
+ * Embeddings are flat row-major ({@code users[u * dim + k]}). The item embeddings are packed for the
+ * kernel once, at construction: the scorer is a snapshot of the items (build a new one after they
+ * change); the user embeddings are read at scoring time.
  */
 public final class EmbeddingScorer implements UserScorer {
   private static final ThreadLocal<float[][]> GATHER = ThreadLocal.withInitial(() -> new float[1][0]);
 
   private final float[] users;
   private final float[] items;
+  private final DenseKernels.PackedRows packedItems;
   private final int numUsers;
   private final int numItems;
   private final int dim;
@@ -33,6 +36,7 @@ public final class EmbeddingScorer implements UserScorer {
     this.numUsers = numUsers;
     this.numItems = numItems;
     this.dim = dim;
+    this.packedItems = DenseKernels.pack(items, 0, numItems, dim);
   }
 
   @Override
@@ -53,7 +57,7 @@ public final class EmbeddingScorer implements UserScorer {
     return users;
   }
 
-  /** The item embeddings (shared). */
+  /** The item embeddings (shared; the scorer uses the copy packed at construction). */
   public float[] items() {
     return items;
   }
@@ -77,7 +81,7 @@ public final class EmbeddingScorer implements UserScorer {
       contiguous &= u == u0 + b;
     }
     if (contiguous) {
-      DenseKernels.multTransB(users, u0, n, items, 0, numItems, dim, out);
+      DenseKernels.multTransB(users, u0, n, packedItems, out);
       return;
     }
     // gather the block's user rows into per-thread scratch, then one product
@@ -89,6 +93,6 @@ public final class EmbeddingScorer implements UserScorer {
     for (int b = 0; b < n; b++) {
       System.arraycopy(users, userIds[from + b] * dim, g, b * dim, dim);
     }
-    DenseKernels.multTransB(g, 0, n, items, 0, numItems, dim, out);
+    DenseKernels.multTransB(g, 0, n, packedItems, out);
   }
 }

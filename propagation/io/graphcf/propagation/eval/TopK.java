@@ -1,23 +1,28 @@
 package io.graphcf.propagation.eval;
 
-import java.util.Arrays;
-
 /**
- * Selects the {@code k} best items of one score row with a bounded binary min-heap on primitive
- * arrays (no boxing, no allocation after construction). The order is total and deterministic:
- * higher score first, ties broken by the lower item index. Items scoring {@code -Infinity} or
- * {@code NaN} are never selected, so a row may yield fewer than {@code k} items.
+ * Selects the {@code k} best items of one score row on primitive arrays (no boxing, no allocation
+ * after construction). The order is total and deterministic: higher score first, ties broken by
+ * the lower item index. Items scoring {@code -Infinity} or {@code NaN} are never selected, so a row
+ * may yield fewer than {@code k} items.
  *
- * <p>The scan is one compare per item against the heap's current minimum; exclusions (a user's
- * training items) are looked up only for the few scores that beat it. One instance per thread;
- * reuse it across rows.
+ * <p>The scan is one compare per item against a threshold; scores that beat it are appended to a
+ * small buffer. When the buffer is full, it drops excluded items (a merge with the sorted exclusion
+ * list, or a bit test), keeps the best {@code k} by quickselect and raises the threshold to the
+ * k-th best score. Because items arrive in ascending order, a later item that only ties the
+ * threshold is worse than the one holding it, so the strict compare is exact. This costs about one
+ * compare per item plus O(k log(n/k)) appends, instead of a heap sift (and an exclusion lookup)
+ * for each of those O(k log(n/k)) candidates. One instance per thread; reuse it across rows.
  */
 public final class TopK {
   private final int capacity;
-  private final float[] heapScores;
-  private final int[] heapItems;
-  private int k;
+  private final float[] bufScores;
+  private final int[] bufItems;
   private int size;
+  /** Entries [0, kept) are already filtered and compacted. */
+  private int kept;
+  /** Next position in the sorted exclusion list (items arrive ascending). */
+  private int exPos;
 
   /** A selector for up to {@code capacity} items per row. */
   public TopK(int capacity) {
@@ -25,8 +30,9 @@ public final class TopK {
       throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
     }
     this.capacity = capacity;
-    this.heapScores = new float[capacity];
-    this.heapItems = new int[capacity];
+    int buf = Math.max(4 * capacity, 256);
+    this.bufScores = new float[buf];
+    this.bufItems = new int[buf];
   }
 
   public int capacity() {
@@ -35,24 +41,33 @@ public final class TopK {
 
   /**
    * Top {@code k} of {@code row[off .. off + n)} (item {@code i} scored {@code row[off + i]}),
-   * skipping the items listed in {@code excluded[exFrom .. exTo)} (sorted ascending, e.g. a CSR row).
-   * Writes them best first to {@code outItems} / {@code outScores} (either may be null) and returns
-   * how many were written ({@code <= k}).
+   * skipping the items listed in {@code excluded[exFrom .. exTo)} (sorted ascending, e.g. a CSR row;
+   * {@code excluded} may be null when the range is empty). Writes them best first to
+   * {@code outItems} / {@code outScores} (either may be null) and returns how many were written
+   * ({@code <= k}).
    */
   public int select(float[] row, int off, int n, int k, int[] excluded, int exFrom, int exTo, int[] outItems,
       float[] outScores) {
     begin(row, off, n, k);
+    if (exTo > exFrom && (excluded == null || exFrom < 0 || exTo > excluded.length)) {
+      throw new IllegalArgumentException("exclusion range [" + exFrom + ", " + exTo + ") outside the array");
+    }
+    exPos = exFrom;
+    float[] bs = bufScores;
+    int[] bi = bufItems;
+    int cap = bs.length;
     float thr = Float.NEGATIVE_INFINITY;
-    // keep the k largest (s_i, -i); the heap root is the worst kept
-    for (int i = 0; i < n; i++) {
-      float s = row[off + i];
-      if (s > thr) {
-        if (exTo > exFrom && Arrays.binarySearch(excluded, exFrom, exTo, i) >= 0) {
-          continue;
-        }
-        thr = offer(s, i);
+    // keep the k largest (s_i, -i): append whatever beats the threshold, compact when full
+    for (int i = nextAbove(row, off, 0, n, thr); i < n; i = nextAbove(row, off, i + 1, n, thr)) {
+      bs[size] = row[off + i];
+      bi[size] = i;
+      if (++size == cap) {
+        filterSorted(excluded, exTo);
+        thr = keepBest(k);
       }
     }
+    filterSorted(excluded, exTo);
+    keepBest(k);
     return drain(outItems, outScores);
   }
 
@@ -66,17 +81,34 @@ public final class TopK {
       throw new IllegalArgumentException("excludedBits too short: expected >= " + ((n + 63) >>> 6) + " words, got "
           + excludedBits.length);
     }
+    float[] bs = bufScores;
+    int[] bi = bufItems;
+    int cap = bs.length;
     float thr = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      float s = row[off + i];
-      if (s > thr) {
-        if (excludedBits != null && (excludedBits[i >>> 6] & (1L << i)) != 0) {
-          continue;
-        }
-        thr = offer(s, i);
+    for (int i = nextAbove(row, off, 0, n, thr); i < n; i = nextAbove(row, off, i + 1, n, thr)) {
+      bs[size] = row[off + i];
+      bi[size] = i;
+      if (++size == cap) {
+        filterBits(excludedBits);
+        thr = keepBest(k);
       }
     }
+    filterBits(excludedBits);
+    keepBest(k);
     return drain(outItems, outScores);
+  }
+
+  /**
+   * The first {@code i >= from} with {@code row[off + i] > thr}, or {@code n}. Kept free of calls
+   * and stores so that C2 unrolls it into about one cycle per item.
+   */
+  private static int nextAbove(float[] row, int off, int from, int n, float thr) {
+    for (int i = from; i < n; i++) {
+      if (row[off + i] > thr) {
+        return i;
+      }
+    }
+    return n;
   }
 
   private void begin(float[] row, int off, int n, int k) {
@@ -86,63 +118,162 @@ public final class TopK {
     if (off < 0 || n < 0 || (long) off + n > row.length) {
       throw new IllegalArgumentException("row range [" + off + ", " + ((long) off + n) + ") outside length " + row.length);
     }
-    this.k = k;
-    this.size = 0;
+    size = 0;
+    kept = 0;
   }
 
-  /** (s, i) is worse than (t, j): lower score, or equal score and higher item. */
-  private static boolean worse(float s, int i, float t, int j) {
-    return s < t || (s == t && i > j);
+  /** Drops entries of the new segment [kept, size) listed in the sorted exclusions (a merge walk). */
+  private void filterSorted(int[] excluded, int exTo) {
+    int p = exPos;
+    int w = kept;
+    for (int r = kept; r < size; r++) {
+      int item = bufItems[r];
+      while (p < exTo && excluded[p] < item) {
+        p++;
+      }
+      if (p < exTo && excluded[p] == item) {
+        continue;
+      }
+      bufScores[w] = bufScores[r];
+      bufItems[w] = item;
+      w++;
+    }
+    exPos = p;
+    size = w;
   }
 
-  /** Inserts (s, i), which beats the current root or fills a free slot; returns the new threshold. */
-  private float offer(float s, int i) {
-    float[] hs = heapScores;
-    int[] hi = heapItems;
+  /** Drops entries of the new segment [kept, size) whose exclusion bit is set. */
+  private void filterBits(long[] bits) {
+    if (bits == null) {
+      return;
+    }
+    int w = kept;
+    for (int r = kept; r < size; r++) {
+      int item = bufItems[r];
+      if ((bits[item >>> 6] & (1L << item)) != 0) {
+        continue;
+      }
+      bufScores[w] = bufScores[r];
+      bufItems[w] = item;
+      w++;
+    }
+    size = w;
+  }
+
+  /**
+   * Keeps the best {@code min(k, size)} entries in [0, size); returns the new threshold: the k-th
+   * best score once k entries are kept, else -Infinity.
+   */
+  private float keepBest(int k) {
+    if (size > k) {
+      select(0, size, k);
+      size = k;
+    }
+    kept = size;
     if (size < k) {
-      // sift up from the new leaf
-      int c = size++;
-      while (c > 0) {
-        int p = (c - 1) >>> 1;
-        if (!worse(s, i, hs[p], hi[p])) {
-          break;
-        }
-        hs[c] = hs[p];
-        hi[c] = hi[p];
-        c = p;
-      }
-      hs[c] = s;
-      hi[c] = i;
-      return size < k ? Float.NEGATIVE_INFINITY : hs[0];
+      return Float.NEGATIVE_INFINITY;
     }
-    siftDownFromRoot(s, i, size);
-    return hs[0];
+    float m = Float.POSITIVE_INFINITY;
+    for (int r = 0; r < size; r++) {
+      m = Math.min(m, bufScores[r]);
+    }
+    return m;
   }
 
-  /** Places (s, i) at the root of heap[0..n) and sifts it down. */
-  private void siftDownFromRoot(float s, int i, int n) {
-    float[] hs = heapScores;
-    int[] hi = heapItems;
-    int c = 0;
+  /** Entry a ranks before entry b: higher score, or equal score and lower item. */
+  private boolean before(int a, int b) {
+    float sa = bufScores[a];
+    float sb = bufScores[b];
+    return sa > sb || (sa == sb && bufItems[a] < bufItems[b]);
+  }
+
+  private void swap(int a, int b) {
+    float s = bufScores[a];
+    bufScores[a] = bufScores[b];
+    bufScores[b] = s;
+    int t = bufItems[a];
+    bufItems[a] = bufItems[b];
+    bufItems[b] = t;
+  }
+
+  /** Rearranges [lo, hi) so that its best {@code k} entries come first (quickselect). */
+  private void select(int lo, int hi, int k) {
+    int target = lo + k;
+    while (hi - lo > 16) {
+      int p = partition(lo, hi);
+      if (p == target || p == target - 1) {
+        return;
+      }
+      if (p < target) {
+        lo = p + 1;
+      } else {
+        hi = p;
+      }
+    }
+    insertionSort(lo, hi);
+  }
+
+  /**
+   * Median-of-three partition of [lo, hi): returns the pivot's final position p; entries before p
+   * rank before it, entries after rank after it.
+   */
+  private int partition(int lo, int hi) {
+    int mid = (lo + hi) >>> 1;
+    int last = hi - 1;
+    if (before(mid, lo)) {
+      swap(mid, lo);
+    }
+    if (before(last, lo)) {
+      swap(last, lo);
+    }
+    if (before(last, mid)) {
+      swap(last, mid);
+    }
+    // lo <= mid <= last in rank order; use mid as pivot, parked at last - 1
+    swap(mid, last - 1);
+    int pivot = last - 1;
+    int i = lo;
+    int j = last - 1;
     while (true) {
-      int l = 2 * c + 1;
-      if (l >= n) {
+      do {
+        i++;
+      } while (before(i, pivot));
+      do {
+        j--;
+      } while (before(pivot, j));
+      if (i >= j) {
         break;
       }
-      int r = l + 1;
-      int m = (r < n && worse(hs[r], hi[r], hs[l], hi[l])) ? r : l;
-      if (!worse(hs[m], hi[m], s, i)) {
-        break;
-      }
-      hs[c] = hs[m];
-      hi[c] = hi[m];
-      c = m;
+      swap(i, j);
     }
-    hs[c] = s;
-    hi[c] = i;
+    swap(i, pivot);
+    return i;
   }
 
-  /** Pops the heap worst-first into the tails of the outputs, so they end up best first. */
+  private void insertionSort(int lo, int hi) {
+    for (int a = lo + 1; a < hi; a++) {
+      for (int b = a; b > lo && before(b, b - 1); b--) {
+        swap(b, b - 1);
+      }
+    }
+  }
+
+  /** Sorts [lo, hi) best first (quicksort, insertion sort below 17 entries). */
+  private void sort(int lo, int hi) {
+    while (hi - lo > 16) {
+      int p = partition(lo, hi);
+      if (p - lo < hi - p) {
+        sort(lo, p);
+        lo = p + 1;
+      } else {
+        sort(p + 1, hi);
+        hi = p;
+      }
+    }
+    insertionSort(lo, hi);
+  }
+
+  /** Sorts the kept entries best first into the outputs. */
   private int drain(int[] outItems, float[] outScores) {
     int m = size;
     if (outItems != null && outItems.length < m) {
@@ -151,18 +282,15 @@ public final class TopK {
     if (outScores != null && outScores.length < m) {
       throw new IllegalArgumentException("outScores too small: expected >= " + m + ", got " + outScores.length);
     }
-    float[] hs = heapScores;
-    int[] hi = heapItems;
-    for (int n = m; n > 0; n--) {
-      if (outItems != null) {
-        outItems[n - 1] = hi[0];
-      }
-      if (outScores != null) {
-        outScores[n - 1] = hs[0];
-      }
-      siftDownFromRoot(hs[n - 1], hi[n - 1], n - 1);
+    sort(0, m);
+    if (outItems != null) {
+      System.arraycopy(bufItems, 0, outItems, 0, m);
+    }
+    if (outScores != null) {
+      System.arraycopy(bufScores, 0, outScores, 0, m);
     }
     size = 0;
+    kept = 0;
     return m;
   }
 }

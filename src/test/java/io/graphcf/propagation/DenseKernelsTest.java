@@ -9,7 +9,11 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** {@link DenseKernels} against a naive triple loop in double precision on odd shapes. */
+/**
+ * {@link DenseKernels} against a naive triple loop in double precision on odd shapes: dims 1…129,
+ * row counts around the register tile (4) and the packing threshold (8), B rows around the panel
+ * width, nonzero row offsets; both the packing entry point and the pre-packed one.
+ */
 class DenseKernelsTest {
   private static final int[] DIMS = {1, 3, 7, 33, 64, 129};
   private static final int[] ROWS_A = {0, 1, 3, 4, 5, 7, 8, 9, 17, 33};
@@ -37,29 +41,49 @@ class DenseKernelsTest {
           float[] b = gaussian(r, (bRow0 + nB + 2) * dim);
           float[] out = new float[nA * nB + 5];
           Arrays.fill(out, Float.NaN);
+          for (boolean vector : implementations()) {
+            Arrays.fill(out, Float.NaN);
+            String impl = vector ? "simd" : "scalar";
+            DenseKernels.multTransBKernel(vector, a, aRow0, nA, b, bRow0, nB, dim, out);
+            float[] viaPacked = new float[nA * nB];
+            DenseKernels.multTransB(a, aRow0, nA, DenseKernels.pack(vector, b, bRow0, nB, dim), viaPacked);
+            check(impl, seed, dim, nA, nB, aRow0, bRow0, a, b, out, viaPacked);
+          }
           DenseKernels.multTransB(a, aRow0, nA, b, bRow0, nB, dim, out);
-          for (int i = 0; i < nA; i++) {
-            for (int j = 0; j < nB; j++) {
-              // reference: c_ij = Σ_k a_ik b_jk in double, and Σ_k |a_ik b_jk| bounds the rounding
-              double ref = 0;
-              double mag = 0;
-              for (int k = 0; k < dim; k++) {
-                double p = (double) a[(aRow0 + i) * dim + k] * b[(bRow0 + j) * dim + k];
-                ref += p;
-                mag += Math.abs(p);
-              }
-              float got = out[i * nB + j];
-              if (!(Math.abs(got - ref) <= 1e-5 * mag + 1e-7)) {
-                fail("seed=" + seed + " dim=" + dim + " nA=" + nA + " nB=" + nB + " aRow0=" + aRow0 + " bRow0="
-                    + bRow0 + " at (" + i + "," + j + "): got " + got + ", expected " + ref);
-              }
-            }
-          }
-          for (int p = nA * nB; p < out.length; p++) {
-            assertEquals(Float.NaN, out[p], "wrote past nA*nB at " + p + " (seed=" + seed + ")");
-          }
+          check("public", seed, dim, nA, nB, aRow0, bRow0, a, b, out, out);
         }
       }
+    }
+  }
+
+  /** Scalar always; SIMD too when jdk.incubator.vector is present (it is under surefire). */
+  private static boolean[] implementations() {
+    return DenseKernels.VECTOR ? new boolean[] {false, true} : new boolean[] {false};
+  }
+
+  private static void check(String impl, long seed, int dim, int nA, int nB, int aRow0, int bRow0, float[] a,
+      float[] b, float[] out, float[] viaPacked) {
+    for (int i = 0; i < nA; i++) {
+      for (int j = 0; j < nB; j++) {
+        // reference: c_ij = Σ_k a_ik b_jk in double, and Σ_k |a_ik b_jk| bounds the rounding
+        double ref = 0;
+        double mag = 0;
+        for (int k = 0; k < dim; k++) {
+          double p = (double) a[(aRow0 + i) * dim + k] * b[(bRow0 + j) * dim + k];
+          ref += p;
+          mag += Math.abs(p);
+        }
+        float got = out[i * nB + j];
+        float gotPacked = viaPacked[i * nB + j];
+        if (!(Math.abs(got - ref) <= 1e-5 * mag + 1e-7) || !(Math.abs(gotPacked - ref) <= 1e-5 * mag + 1e-7)) {
+          fail(impl + ": seed=" + seed + " dim=" + dim + " nA=" + nA + " nB=" + nB + " aRow0=" + aRow0 + " bRow0="
+              + bRow0 + " at (" + i + "," + j + "): got " + got + " (pre-packed " + gotPacked + "), expected "
+              + ref);
+        }
+      }
+    }
+    for (int p = nA * nB; p < out.length; p++) {
+      assertEquals(Float.NaN, out[p], impl + ": wrote past nA*nB at " + p + " (seed=" + seed + ")");
     }
   }
 
