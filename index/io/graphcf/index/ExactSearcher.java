@@ -100,6 +100,36 @@ public final class ExactSearcher {
   }
 
   /**
+   * Fills {@code out} (reset to {@code k}) with the top entries of a precomputed score row
+   * {@code scores[0..n)}, skipping {@code excluded[0..nExcluded)} (sorted) and items the filter
+   * rejects. Used for models that score every item directly (graph filters).
+   */
+  public static void selectTopK(float[] scores, int n, int k, int[] excluded, int nExcluded, ItemFilter filter,
+      TopK out) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    }
+    out.reset(k);
+    int ex = 0;
+    for (int item = 0; item < n; item++) {
+      float s = scores[item];
+      if (s < out.minScore()) {
+        continue;
+      }
+      while (ex < nExcluded && excluded[ex] < item) {
+        ex++;
+      }
+      if (ex < nExcluded && excluded[ex] == item) {
+        continue;
+      }
+      if (filter != null && !filter.accept(item)) {
+        continue;
+      }
+      out.offer(item, s);
+    }
+  }
+
+  /**
    * Exact top-{@code k} of {@code nQueries} row-major queries, no exclusions: item ordinals go to
    * {@code outItems[q * k + r]} best first (-1 pads when {@code k > numItems}), scores likewise.
    * Queries are split into disjoint ranges over the workers, {@link #QUERY_BLOCK} at a time.

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graphcf.graph.GraphStore;
 import io.graphcf.graph.IdDictionary;
 import io.graphcf.graph.MappedCsr;
+import io.graphcf.propagation.filter.FilterModels;
+import io.graphcf.propagation.filter.FilterScorer;
 import io.graphcf.propagation.model.FloatMatrix;
 import io.graphcf.propagation.model.ModelReader;
 import java.io.Closeable;
@@ -25,9 +27,9 @@ import java.util.List;
  * the file; otherwise, or with {@link RecommendOptions#exact(boolean)}, it is an exact scan.
  *
  * <p>Model kinds: {@code embedding} (user and item embeddings, scored by inner product),
- * {@code popularity} (one score per item). {@code filter} models (GF-CF, BSPM) need
- * {@code io.graphcf.propagation.filter.FilterModels}, which is not in this build yet: opening one
- * throws {@link UnsupportedOperationException}.
+ * {@code popularity} (one score per item), {@code filter} (GF-CF, BSPM: rebuilt on the store's
+ * training graph by {@link FilterModels#load}; every item is scored, then the top k selected; a new
+ * user is scored from their items by {@link FilterScorer#scoreHistory}).
  *
  * <p>Cold start ({@link #recommendForItems}): a user the model has never seen is folded in from
  * the items they interacted with as {@code q = (1/√|H|) Σ_{i∈H} e_i / √|N_i|} — one LightGCN
@@ -54,6 +56,7 @@ public final class Recommender implements Closeable {
   private final float[] userEmb;
   private final float[] itemEmb;
   private final float[] foldWeight;
+  private final FilterScorer filterScorer;
   private final ExactSearcher exact;
   private final HnswIndex index;
   private final int maxSeen;
@@ -84,6 +87,7 @@ public final class Recommender implements Closeable {
         this.dim = i.cols();
         this.userEmb = u.data();
         this.itemEmb = i.data();
+        this.filterScorer = null;
         break;
       }
       case "popularity": {
@@ -95,16 +99,24 @@ public final class Recommender implements Closeable {
         this.dim = 1;
         this.userEmb = null;
         this.itemEmb = p.data();
+        this.filterScorer = null;
         break;
       }
       case "filter":
-        throw new UnsupportedOperationException(modelDir + ": model '" + model + "' is a graph-filter model; serving"
-            + " filter models needs io.graphcf.propagation.filter.FilterModels, which is not in this build yet");
+        this.filterScorer = FilterModels.load(reader, store.loadDataset().train());
+        if (filterScorer.numItems() != numItems) {
+          throw new IllegalArgumentException(modelDir + ": filter model scores " + filterScorer.numItems()
+              + " items, the store has " + numItems);
+        }
+        this.dim = 1;
+        this.userEmb = null;
+        this.itemEmb = null;
+        break;
       default:
         throw new IllegalArgumentException(modelDir + ": unknown model kind '" + kind
             + "' (expected embedding, popularity or filter)");
     }
-    this.exact = new ExactSearcher(itemEmb, numItems, dim);
+    this.exact = itemEmb == null ? null : new ExactSearcher(itemEmb, numItems, dim);
     Path indexFile = modelDir.resolve(INDEX_FILE);
     this.index = kind.equals("embedding") && Files.exists(indexFile)
         ? HnswIndex.load(indexFile, itemEmb, numItems, dim) : null;
@@ -210,6 +222,11 @@ public final class Recommender implements Closeable {
       s.query[0] = 1f;
       return search(s.query, 0, k, nEx, options, s);
     }
+    if (filterScorer != null) {
+      s.user[0] = u;
+      filterScorer.score(s.user, 0, 1, s.scores());
+      return select(k, nEx, options, s);
+    }
     return search(userEmb, u * dim, k, nEx, options, s);
   }
 
@@ -247,6 +264,11 @@ public final class Recommender implements Closeable {
     }
     Arrays.sort(s.excluded, 0, nEx);
     nEx = dedupe(s.excluded, nEx);
+    if (filterScorer != null) {
+      filterScorer.scoreHistory(s.excluded, nEx, s.scores());
+      nEx = addExclusions(options.excludeItems(), s, nEx);
+      return select(k, nEx, options, s);
+    }
     if (kind.equals("popularity")) {
       s.query[0] = 1f;
     } else {
@@ -303,7 +325,17 @@ public final class Recommender implements Closeable {
     } else {
       exact.search(q, qOff, kk, s.excluded, nEx, options.filter(), s.top);
     }
-    int n = s.top.drainBestFirst(s.outItems(kk), s.outScores);
+    return result(s);
+  }
+
+  /** Top k of the per-thread score row (filter models). */
+  private List<ScoredItem> select(int k, int nEx, RecommendOptions options, Scratch s) {
+    ExactSearcher.selectTopK(s.scores(), numItems, Math.min(k, numItems), s.excluded, nEx, options.filter(), s.top);
+    return result(s);
+  }
+
+  private List<ScoredItem> result(Scratch s) {
+    int n = s.top.drainBestFirst(s.outItems(s.top.size()), s.outScores);
     List<ScoredItem> out = new ArrayList<>(n);
     for (int r = 0; r < n; r++) {
       out.add(new ScoredItem(items.externalId(s.outItems[r]), s.outScores[r]));
@@ -345,6 +377,8 @@ public final class Recommender implements Closeable {
     int[] excluded = new int[Math.max(16, maxSeen + 16)];
     final float[] query = new float[Math.max(1, dim)];
     final TopK top = new TopK(64);
+    final int[] user = new int[1];
+    private float[] scores;
     int[] outItems = new int[64];
     float[] outScores = new float[64];
     private HnswSearcher searcher;
@@ -354,6 +388,13 @@ public final class Recommender implements Closeable {
         searcher = index.searcher();
       }
       return searcher;
+    }
+
+    float[] scores() {
+      if (scores == null) {
+        scores = new float[numItems];
+      }
+      return scores;
     }
 
     void ensureExcluded(int n) {

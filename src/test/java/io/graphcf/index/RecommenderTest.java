@@ -12,6 +12,9 @@ import io.graphcf.graph.CsrMatrix;
 import io.graphcf.graph.Dataset;
 import io.graphcf.graph.GraphStore;
 import io.graphcf.graph.Interactions;
+import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.filter.FilterModels;
+import io.graphcf.propagation.filter.GfCf;
 import io.graphcf.propagation.model.ModelWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -232,6 +235,46 @@ public class RecommenderTest {
       assertTrue(got.get(0).score() >= maxDeg - 1e-6 || Arrays.binarySearch(seen[0], argmax(itemDegree)) >= 0);
       assertThrows(UnsupportedOperationException.class, () -> rec.similarItems(iid(1), 3));
     }
+  }
+
+  @Test
+  void filterModelScoresEveryItemAndFoldsInHistories() throws IOException {
+    Path dir = tmp.resolve("gfcf");
+    Interactions train;
+    String fingerprint;
+    try (GraphStore s = GraphStore.open(store)) {
+      train = s.loadDataset().train();
+      fingerprint = s.fingerprint();
+    }
+    GfCf gf;
+    try (Workers w = Workers.create(1)) {
+      gf = GfCf.fit(train, 16, 0.3, 2, 8, 5L, w);
+    }
+    ObjectNode extra = new ObjectMapper().createObjectNode();
+    extra.putObject("data").put("store", store.toAbsolutePath().toString()).put("fingerprint", fingerprint)
+        .put("users", USERS).put("items", ITEMS);
+    FilterModels.saveTo(dir, gf, extra);
+    try (Recommender rec = Recommender.open(dir)) {
+      assertEquals("filter", rec.kind());
+      float[] row = new float[ITEMS];
+      for (int u = 0; u < USERS; u += 37) {
+        gf.score(new int[] {u}, 0, 1, row);
+        int[] expect = topOfRow(row, 10, seen[u]);
+        assertArrayEquals(expect, ordinals(rec.recommend(uid(u), 10)), "user " + u);
+      }
+      int[] hist = {4, 9, 300};
+      gf.scoreHistory(hist, 3, row);
+      assertArrayEquals(topOfRow(row, 10, hist),
+          ordinals(rec.recommendForItems(List.of(iid(300), iid(4), iid(9)), 10)));
+      assertThrows(UnsupportedOperationException.class, () -> rec.similarItems(iid(1), 3));
+    }
+  }
+
+  /** Top k of a score row by a full sort (ties to the smaller ordinal), skipping sorted exclusions. */
+  static int[] topOfRow(float[] row, int k, int[] excluded) {
+    return java.util.stream.IntStream.range(0, row.length).filter(i -> Arrays.binarySearch(excluded, i) < 0).boxed()
+        .sorted((a, b) -> row[a] != row[b] ? Float.compare(row[b], row[a]) : Integer.compare(a, b)).limit(k)
+        .mapToInt(Integer::intValue).toArray();
   }
 
   static int argmax(int[] a) {
