@@ -106,6 +106,25 @@ public final class ImportCommand extends BaseCommand {
   protected int execute() throws Exception {
     long t0 = System.nanoTime();
     IdDictionary.prepareAsync();
+    boolean showProgress = progress != null ? progress : System.console() != null;
+    try (ImportProgress p = new ImportProgress(showProgress, inputBytes(), err())) {
+      return run(t0, p);
+    }
+  }
+
+  private long inputBytes() {
+    long n = 0;
+    for (Path f : new Path[] {train, test, input}) {
+      try {
+        n += f != null && Files.isRegularFile(f) ? Files.size(f) : 0;
+      } catch (java.io.IOException e) {
+        // The reader reports the file properly.
+      }
+    }
+    return n;
+  }
+
+  private int run(long t0, ImportProgress p) throws Exception {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (kcore < 0) {
       throw new UsageException("--kcore must be >= 0, got " + kcore);
@@ -116,7 +135,6 @@ public final class ImportCommand extends BaseCommand {
     options.put("kcore", kcore);
     options.put("skipBadLines", skipBadLines);
     ImportedSplit s;
-    boolean showProgress = progress != null ? progress : System.console() != null;
     switch (fmt) {
       case "lightgcn": {
         if (train == null || input != null || userCol != null || itemCol != null || !split.equals("none")) {
@@ -127,15 +145,12 @@ public final class ImportCommand extends BaseCommand {
         options.put("unknownTest", policy.name().toLowerCase(Locale.ROOT));
         requireFile(train);
         sources.add(GraphStore.describeSource("train", train));
-        long bytes = Files.size(train);
         if (test != null) {
           requireFile(test);
           sources.add(GraphStore.describeSource("test", test));
-          bytes += Files.size(test);
         }
-        try (ImportProgress p = new ImportProgress(showProgress, bytes, err())) {
-          s = new LightGcnReader(policy, skipBadLines, maxLineBytes).progress(p).read(train, test);
-        }
+        s = new LightGcnReader(policy, skipBadLines, maxLineBytes).progress(p).read(train, test);
+        p.phase("building");
         if (kcore > 0) {
           s = KCoreFilter.apply(s, kcore);
         }
@@ -165,10 +180,8 @@ public final class ImportCommand extends BaseCommand {
         options.put("userCol", userCol).put("itemCol", itemCol).put("ratingCol", ratingCol)
             .put("minRating", minRating).put("timeCol", timeCol).put("header", !noHeader)
             .put("split", split).put("unknownTest", policy.name().toLowerCase(Locale.ROOT));
-        InteractionLog log;
-        try (ImportProgress p = new ImportProgress(showProgress, Files.size(input), err())) {
-          log = new DelimitedReader(o).progress(p).read(input);
-        }
+        InteractionLog log = new DelimitedReader(o).progress(p).read(input);
+        p.phase("building");
         if (kcore > 0) {
           log = KCoreFilter.apply(log, kcore);
         }
@@ -208,8 +221,10 @@ public final class ImportCommand extends BaseCommand {
     info.set("sources", sources);
     info.set("options", options);
     info.putObject("timings").put("readSeconds", (t1 - t0) / 1e9);
+    p.phase("writing store");
     GraphStore.write(s, out, info);
     long t2 = System.nanoTime();
+    p.close();
     if (s.skippedLines > 0) {
       err().printf(Locale.ROOT, "graphcf: skipped %,d bad lines%n", s.skippedLines);
     }

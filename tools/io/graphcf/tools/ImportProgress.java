@@ -1,56 +1,80 @@
 package io.graphcf.tools;
 
 import java.io.PrintWriter;
+import java.util.Timer;
+import java.util.TimerTask;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 
 /**
- * A bytes-read progress bar on the error writer that appears only once an import has run for
- * {@link #DELAY_MILLIS} (short imports print nothing). Disabled when not asked for, which is the
- * default without a console (tests, pipes).
+ * A progress bar on the error writer for a whole import (bytes read, then the phase: building,
+ * writing the store) that appears only once the import has run for {@link #DELAY_MILLIS}, so short
+ * imports print nothing. Disabled when not asked for, which is the default without a console
+ * (tests, pipes). Thread-safe: the reader reports bytes, a timer thread shows the bar.
  */
 final class ImportProgress implements LongConsumer, AutoCloseable {
   static final long DELAY_MILLIS = 2000;
 
-  private final boolean enabled;
   private final long totalBytes;
   private final PrintWriter err;
-  private final long start = System.nanoTime();
+  private final Timer timer;
   private ProgressBar bar;
+  private long bytes;
+  private String phase = "reading";
+  private boolean closed;
 
   ImportProgress(boolean enabled, long totalBytes, PrintWriter err) {
-    this.enabled = enabled;
-    this.totalBytes = totalBytes;
+    this.totalBytes = Math.max(totalBytes, 1);
     this.err = err;
+    if (enabled) {
+      timer = new Timer("graphcf-import-progress", true);
+      timer.schedule(new TimerTask() {
+        @Override
+        public void run() {
+          show();
+        }
+      }, DELAY_MILLIS);
+    } else {
+      timer = null;
+      closed = true;
+    }
   }
 
-  @Override
-  public void accept(long bytes) {
-    if (!enabled) {
+  private synchronized void show() {
+    if (closed || bar != null) {
       return;
     }
-    if (bar == null) {
-      if ((System.nanoTime() - start) / 1_000_000 < DELAY_MILLIS) {
-        return;
-      }
-      bar = new ProgressBarBuilder().setTaskName("import").setInitialMax(Math.max(totalBytes, 1))
-          .setUnit(" MiB", 1 << 20).setUpdateIntervalMillis(250).setConsumer(new WriterConsumer(err))
-          .clearDisplayOnFinish().build();
-    }
+    bar = new ProgressBarBuilder().setTaskName("import").setInitialMax(totalBytes).setUnit(" MiB", 1 << 20)
+        .setUpdateIntervalMillis(250).setConsumer(new WriterConsumer(err)).clearDisplayOnFinish().build();
     bar.stepTo(Math.min(bytes, totalBytes));
+    bar.setExtraMessage(phase);
   }
 
-  /** Shows a phase after reading (building, writing) once the bar is visible. */
-  void phase(String name) {
+  /** Bytes of input read so far. */
+  @Override
+  public synchronized void accept(long read) {
+    bytes = read;
+    if (bar != null) {
+      bar.stepTo(Math.min(read, totalBytes));
+    }
+  }
+
+  /** The current phase after reading ("building", "writing store"). */
+  synchronized void phase(String name) {
+    phase = name;
     if (bar != null) {
       bar.setExtraMessage(name);
     }
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
+    if (timer != null) {
+      timer.cancel();
+    }
     if (bar != null) {
       bar.close();
       bar = null;
