@@ -8,6 +8,9 @@ import java.util.Arrays;
  * {@code upperOffset[node]} points into {@code upper}, where level {@code l ≥ 1} of that node starts
  * at {@code upperOffset[node] + (l - 1) * stride1} (count, then up to {@code m} neighbours).
  * Tombstones are a bit set. Writers are the builder and {@link HnswIndex#add}; readers copy lists out.
+ * While the graph is built on the heap, {@code scores0}/{@code scoresUp} hold each edge's similarity
+ * to the list's owner at the same index (lists are kept sorted by it, best first), so pruning never
+ * recomputes them; they are not saved.
  */
 final class HeapHnswGraph extends HnswGraph {
   final int m;
@@ -16,6 +19,8 @@ final class HeapHnswGraph extends HnswGraph {
   final int stride1;
   int size;
   int[] level0;
+  float[] scores0;
+  float[] scoresUp;
   int[] levels;
   int[] upperOffset;
   int[] upper;
@@ -32,9 +37,11 @@ final class HeapHnswGraph extends HnswGraph {
     this.stride1 = m + 1;
     int cap = Math.max(capacity, 1);
     level0 = new int[Math.multiplyExact(cap, stride0)];
+    scores0 = new float[level0.length];
     levels = new int[cap];
     upperOffset = new int[cap];
     upper = new int[Math.max(16, cap / Math.max(1, m - 1) * stride1 + stride1)];
+    scoresUp = new float[upper.length];
     deleted = new long[(cap + 63) >>> 6];
   }
 
@@ -45,6 +52,7 @@ final class HeapHnswGraph extends HnswGraph {
     }
     int cap = Math.max(n, levels.length + (levels.length >> 1) + 16);
     level0 = Arrays.copyOf(level0, Math.multiplyExact(cap, stride0));
+    scores0 = Arrays.copyOf(scores0, level0.length);
     levels = Arrays.copyOf(levels, cap);
     upperOffset = Arrays.copyOf(upperOffset, cap);
     deleted = Arrays.copyOf(deleted, (cap + 63) >>> 6);
@@ -60,6 +68,7 @@ final class HeapHnswGraph extends HnswGraph {
       int need = level * stride1;
       if (upperUsed + need > upper.length) {
         upper = Arrays.copyOf(upper, Math.max(upperUsed + need, upper.length + (upper.length >> 1)));
+        scoresUp = Arrays.copyOf(scoresUp, upper.length);
       }
       upperOffset[node] = upperUsed;
       for (int l = 0; l < level; l++) {
@@ -76,6 +85,11 @@ final class HeapHnswGraph extends HnswGraph {
   /** The array that holds {@code node}'s list at {@code level}. */
   int[] array(int level) {
     return level == 0 ? level0 : upper;
+  }
+
+  /** The similarity array parallel to {@link #array(int)}. */
+  float[] scores(int level) {
+    return level == 0 ? scores0 : scoresUp;
   }
 
   /** Index of the count slot of {@code node}'s list at {@code level} in {@link #array(int)}. */
@@ -142,8 +156,9 @@ final class HeapHnswGraph extends HnswGraph {
     return m;
   }
 
-  /** Bytes held by the graph arrays (capacity, not size). */
+  /** Bytes held by the graph arrays, build-time scores included (capacity, not size). */
   long ramBytes() {
-    return 4L * (level0.length + levels.length + upperOffset.length + upper.length) + 8L * deleted.length;
+    return 4L * (level0.length + levels.length + upperOffset.length + upper.length + scores0.length
+        + scoresUp.length) + 8L * deleted.length;
   }
 }

@@ -132,6 +132,7 @@ final class HnswBuilder {
     float[] candScore = new float[64];
     float[] mateScore = new float[MAX_BATCH];
     int[] selected = new int[2 * g.m + 1];
+    float[] selectedScore = new float[2 * g.m + 1];
     int[] pruneNode = new int[2 * g.m + 2];
     float[] pruneScore = new float[2 * g.m + 2];
 
@@ -184,9 +185,11 @@ final class HnswBuilder {
         nc = Math.min(nc, Math.max(efConstruction, g.maxConn(l)));
         int ns = selectDiverse(v, nc, g.maxConn(l));
         int[] a = g.array(l);
+        float[] sc = g.scores(l);
         int s = g.slot(l, v);
         a[s] = ns;
         System.arraycopy(selected, 0, a, s + 1, ns);
+        System.arraycopy(selectedScore, 0, sc, s + 1, ns);
       }
     }
 
@@ -204,14 +207,21 @@ final class HnswBuilder {
           }
         }
         if (diverse) {
+          selectedScore[ns] = sv;
           selected[ns++] = c;
         }
       }
       return ns;
     }
 
+    /**
+     * Adds source to target's list (kept sorted by similarity to target, best first); when the list
+     * is full, drops its worst non-diverse member — the lowest-ranked c_i with a better-ranked c_j
+     * such that sim(c_i, c_j) ≥ sim(c_i, target) — or else the lowest-ranked one.
+     */
     void addReverse(int target, int level, int source) {
       int[] a = g.array(level);
+      float[] sc = g.scores(level);
       int s = g.slot(level, target);
       int n = a[s];
       for (int i = 1; i <= n; i++) {
@@ -219,37 +229,43 @@ final class HnswBuilder {
           return;
         }
       }
-      int maxConn = g.maxConn(level);
-      if (n < maxConn) {
-        a[s + 1 + n] = source;
-        a[s] = n + 1;
-        return;
-      }
-      // overflow: sort the n + 1 candidates by similarity to the target, drop the worst non-diverse one
+      float score = sim(target, source);
       for (int i = 0; i < n; i++) {
         pruneNode[i] = a[s + 1 + i];
-        pruneScore[i] = sim(target, pruneNode[i]);
+        pruneScore[i] = sc[s + 1 + i];
       }
-      pruneNode[n] = source;
-      pruneScore[n] = sim(target, source);
-      sortDescending(pruneNode, pruneScore, n + 1);
-      int drop = n;
-      outer:
-      for (int i = n; i > 0; i--) {
-        for (int j = 0; j < i; j++) {
-          if (sim(pruneNode[i], pruneNode[j]) >= pruneScore[i]) {
-            drop = i;
-            break outer;
+      // insert (source, score) at its rank; ties after existing entries
+      int pos = n;
+      while (pos > 0 && pruneScore[pos - 1] < score) {
+        pruneNode[pos] = pruneNode[pos - 1];
+        pruneScore[pos] = pruneScore[pos - 1];
+        pos--;
+      }
+      pruneNode[pos] = source;
+      pruneScore[pos] = score;
+      int total = n + 1;
+      int drop = -1;
+      if (total > g.maxConn(level)) {
+        drop = n;
+        outer:
+        for (int i = n; i > 0; i--) {
+          for (int j = 0; j < i; j++) {
+            if (sim(pruneNode[i], pruneNode[j]) >= pruneScore[i]) {
+              drop = i;
+              break outer;
+            }
           }
         }
       }
       int w = s + 1;
-      for (int i = 0; i <= n; i++) {
+      for (int i = 0; i < total; i++) {
         if (i != drop) {
-          a[w++] = pruneNode[i];
+          a[w] = pruneNode[i];
+          sc[w] = pruneScore[i];
+          w++;
         }
       }
-      a[s] = n;
+      a[s] = w - s - 1;
     }
 
     void ensureCand(int n) {
@@ -275,22 +291,6 @@ final class HnswBuilder {
         int sortable = ~(int) (keys[i] >>> 32);
         candScore[i] = Float.intBitsToFloat(sortable ^ ((sortable >> 31) & 0x7fffffff));
       }
-    }
-  }
-
-  /** Insertion sort by score descending, ties by smaller ordinal (deterministic). */
-  static void sortDescending(int[] node, float[] score, int n) {
-    for (int i = 1; i < n; i++) {
-      int nv = node[i];
-      float sv = score[i];
-      int j = i - 1;
-      while (j >= 0 && (score[j] < sv || (score[j] == sv && node[j] > nv))) {
-        node[j + 1] = node[j];
-        score[j + 1] = score[j];
-        j--;
-      }
-      node[j + 1] = nv;
-      score[j + 1] = sv;
     }
   }
 }
