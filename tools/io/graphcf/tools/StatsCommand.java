@@ -46,7 +46,9 @@ public final class StatsCommand extends BaseCommand {
         throw new UsageException("--kcore values must be >= 0, got " + ks[i]);
       }
     }
+    long t0 = System.nanoTime();
     try (GraphStore s = GraphStore.open(store)) {
+      double openMs = (System.nanoTime() - t0) / 1e6;
       if (verifyIds) {
         s.users().verifyAll();
         s.items().verifyAll();
@@ -55,7 +57,8 @@ public final class StatsCommand extends BaseCommand {
       if (json) {
         out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(st.toJson()));
       } else {
-        out().println("store " + s.dir() + " (fingerprint " + s.fingerprint() + ")");
+        out().printf(java.util.Locale.ROOT, "store %s (fingerprint %s; opened and verified in %.1f ms)%n", s.dir(),
+            s.fingerprint(), openMs);
         out().print(st.toTable());
       }
     }
