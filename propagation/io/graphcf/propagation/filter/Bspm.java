@@ -121,15 +121,24 @@ public final class Bspm implements FilterScorer {
     Scratch s = scratch.get();
     for (int b0 = 0; b0 < nb; b0 += MAX_BLOCK) {
       int m = Math.min(MAX_BLOCK, nb - b0);
-      int[] starts = new int[m];
-      int[] ends = new int[m];
+      int width = padded(m);
+      int[] starts = new int[width];
+      int[] ends = new int[width];
       for (int b = 0; b < m; b++) {
         int u = users[from + b0 + b];
         starts[b] = ptr[u];
         ends[b] = ptr[u + 1];
       }
-      block(ui.colIdx(), starts, ends, m, s, out, b0 * numItems);
+      block(ui.colIdx(), starts, ends, m, width, s, out, b0 * numItems);
     }
+  }
+
+  /**
+   * Block width rounded up to a multiple of 8 (empty padding columns), so that the SIMD propagation
+   * kernels run whole vectors; single users (serving) are not padded.
+   */
+  static int padded(int m) {
+    return m == 1 ? 1 : (m + 7) & ~7;
   }
 
   @Override
@@ -138,13 +147,14 @@ public final class Bspm implements FilterScorer {
     if (out.length < numItems) {
       throw new IllegalArgumentException("out too small: expected >= " + numItems + ", got " + out.length);
     }
-    block(h, new int[] {0}, new int[] {h.length}, 1, scratch.get(), out, 0);
+    block(h, new int[] {0}, new int[] {h.length}, 1, 1, scratch.get(), out, 0);
   }
 
   /**
-   * Scores m users whose items are src[starts[b]..ends[b]) into out rows starting at outOff.
+   * Scores m users whose items are src[starts[b]..ends[b]) into out rows starting at outOff; the
+   * transposed state has {@code width >= m} columns, the ones past m empty.
    */
-  private void block(int[] src, int[] starts, int[] ends, int m, Scratch s, float[] out, int outOff) {
+  private void block(int[] src, int[] starts, int[] ends, int users, int m, Scratch s, float[] out, int outOff) {
     s.ensure(m, numItems, a.numUsers(), k);
     int len = numItems * m;
     float[] r0 = s.r0;
@@ -225,7 +235,7 @@ public final class Bspm implements FilterScorer {
       u2 = sum;
     }
     boolean addIdl = idl != null && !(c.finalSharpening() && !c.sharpeningOff());
-    for (int b = 0; b < m; b++) {
+    for (int b = 0; b < users; b++) {
       int ob = outOff + b * numItems;
       if (addIdl) {
         // ret = U₂ + β·idl
