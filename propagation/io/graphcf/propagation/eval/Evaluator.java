@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Ties are broken by the lower item index (the reference's {@code torch.topk} leaves them
  * unspecified); masked items are removed rather than scored -1024 as the reference does.
  *
- * <p>Users are split into fixed blocks of consecutive test users; each worker thread scores a whole
- * block into its reused buffer, selects the top max(K) per user with a bounded heap ({@link TopK}),
- * and sums the metrics per block. Blocks do not depend on the thread count and their sums are
+ * <p>Users are split into fixed blocks of consecutive test users (about {@link #BUFFER_FLOATS} scores
+ * per block); each worker thread scores a whole block into its reused buffer, selects the top max(K)
+ * per user with {@link TopK} (a threshold scan with the training items excluded only among the few
+ * candidates), and sums the metrics per block. Blocks do not depend on the thread count and their sums are
  * combined in block order, so the result is bit-identical for any number of threads.
  */
 public final class Evaluator {
