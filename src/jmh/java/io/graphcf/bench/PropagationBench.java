@@ -207,6 +207,18 @@ public class PropagationBench {
   }
 
   /**
+   * {@link #propagate} with the heap on transparent huge pages (THP is "madvise" on this machine, so
+   * the JVM must ask): the gathered rows are spread over 18 MB, i.e. ~4,400 4-KiB pages, more than
+   * the 2,048-entry L2 TLB holds, so 2-MiB pages take the page walks out of the random gathers.
+   */
+  @Benchmark
+  @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "--add-modules=jdk.incubator.vector",
+      "-XX:+UseTransparentHugePages"})
+  public float[] propagateHugePages() {
+    return propagate();
+  }
+
+  /**
    * The same facade with the vector kernels switched off: the scalar fallback (four edges per pass
    * over the output row, no zeroing pass) that runs when jdk.incubator.vector is absent.
    */
