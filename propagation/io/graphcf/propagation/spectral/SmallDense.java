@@ -19,6 +19,17 @@ final class SmallDense {
   private static final int TILE = 32;
   /** A Cholesky pivot below this fraction of its column's squared norm counts as rank deficiency. */
   private static final double PIVOT_TOL = 1e-10;
+  static final boolean VECTOR_AVAILABLE = vectorAvailable();
+  /** Whether the SIMD kernels run; tests switch it off to cover the scalar kernels too. */
+  static volatile boolean vector = VECTOR_AVAILABLE;
+
+  private static boolean vectorAvailable() {
+    try {
+      return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && SmallDenseVector.usable();
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
 
   private SmallDense() {}
 
@@ -52,6 +63,10 @@ final class SmallDense {
       int base = r0 * l;
       for (int k = 0; k < rows * l; k++) {
         yd[k] = y[base + k];
+      }
+      if (vector) {
+        SmallDenseVector.gram(yd, rows, l, g);
+        continue;
       }
       for (int a0 = 0; a0 < l; a0 += TILE) {
         int a1 = Math.min(l, a0 + TILE);
@@ -100,6 +115,19 @@ final class SmallDense {
 
   private static void timesSmallRange(float[] y, int l, double[] m, int c, boolean upper, float[] out, int from,
       int to) {
+    if (vector) {
+      double[] yd = new double[CHUNK * l];
+      double[] tile = new double[8];
+      for (int r0 = from; r0 < to; r0 += CHUNK) {
+        int rows = Math.min(CHUNK, to - r0);
+        int base = r0 * l;
+        for (int k = 0; k < rows * l; k++) {
+          yd[k] = y[base + k];
+        }
+        SmallDenseVector.times(yd, rows, l, m, c, upper, out, r0, tile);
+      }
+      return;
+    }
     double[] acc = new double[TILE * c];
     for (int r0 = from; r0 < to; r0 += TILE) {
       int rows = Math.min(TILE, to - r0);
