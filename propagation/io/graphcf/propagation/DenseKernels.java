@@ -94,6 +94,26 @@ public final class DenseKernels {
     return dotKernel(a, aOff, b, bOff, dim);
   }
 
+  /**
+   * The first {@code i} in {@code [from, to)} with {@code x[i] > thr}, or {@code to} if there is
+   * none ({@code NaN} never qualifies): the scan of top-k selection, SIMD when available.
+   */
+  public static int firstAbove(float[] x, int from, int to, float thr) {
+    if (from < 0 || to > x.length || from > to) {
+      throw new IllegalArgumentException("range [" + from + ", " + to + ") outside [0, " + x.length + "]");
+    }
+    return VECTOR ? DenseVectorKernels.firstAbove(x, from, to, thr) : firstAboveScalar(x, from, to, thr);
+  }
+
+  static int firstAboveScalar(float[] x, int from, int to, float thr) {
+    for (int i = from; i < to; i++) {
+      if (x[i] > thr) {
+        return i;
+      }
+    }
+    return to;
+  }
+
   private static void checkRows(String name, float[] x, int row0, int n, int dim) {
     if (row0 < 0 || n < 0 || dim < 0) {
       throw new IllegalArgumentException(name + ": negative row0/rows/dim: row0=" + row0 + ", rows=" + n + ", dim=" + dim);

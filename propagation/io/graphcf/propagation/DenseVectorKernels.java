@@ -1,6 +1,8 @@
 package io.graphcf.propagation;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -168,5 +170,25 @@ final class DenseVectorKernels {
       c1.intoArray(tile, L);
       System.arraycopy(tile, 0, out, o0, cols);
     }
+  }
+
+  /** The first {@code i} in {@code [from, to)} with {@code x[i] > thr}, or {@code to}; four vectors per step. */
+  static int firstAbove(float[] x, int from, int to, float thr) {
+    int i = from;
+    for (; i + 4 * L <= to; i += 4 * L) {
+      VectorMask<Float> m0 = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, thr);
+      VectorMask<Float> m1 = FloatVector.fromArray(S, x, i + L).compare(VectorOperators.GT, thr);
+      VectorMask<Float> m2 = FloatVector.fromArray(S, x, i + 2 * L).compare(VectorOperators.GT, thr);
+      VectorMask<Float> m3 = FloatVector.fromArray(S, x, i + 3 * L).compare(VectorOperators.GT, thr);
+      if (m0.or(m1).or(m2.or(m3)).anyTrue()) {
+        break;
+      }
+    }
+    for (; i < to; i++) {
+      if (x[i] > thr) {
+        return i;
+      }
+    }
+    return to;
   }
 }

@@ -1,5 +1,7 @@
 package io.graphcf.propagation.eval;
 
+import io.graphcf.propagation.DenseKernels;
+
 /**
  * Selects the {@code k} best items of one score row on primitive arrays (no boxing, no allocation
  * after construction). The order is total and deterministic: higher score first, ties broken by
@@ -98,17 +100,9 @@ public final class TopK {
     return drain(outItems, outScores);
   }
 
-  /**
-   * The first {@code i >= from} with {@code row[off + i] > thr}, or {@code n}. Kept free of calls
-   * and stores so that C2 unrolls it into about one cycle per item.
-   */
+  /** The first {@code i >= from} with {@code row[off + i] > thr}, or {@code n} (SIMD when available). */
   private static int nextAbove(float[] row, int off, int from, int n, float thr) {
-    for (int i = from; i < n; i++) {
-      if (row[off + i] > thr) {
-        return i;
-      }
-    }
-    return n;
+    return DenseKernels.firstAbove(row, off + from, off + n, thr) - off;
   }
 
   private void begin(float[] row, int off, int n, int k) {

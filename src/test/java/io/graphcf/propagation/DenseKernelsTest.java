@@ -145,6 +145,30 @@ class DenseKernelsTest {
   }
 
   @Test
+  void firstAboveMatchesLinearScan() {
+    for (int seed = 0; seed < 200; seed++) {
+      SplittableRandom r = new SplittableRandom(seed);
+      int n = r.nextInt(300);
+      float[] x = new float[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = r.nextInt(20) == 0 ? Float.NaN : (float) r.nextGaussian();
+      }
+      int from = n == 0 ? 0 : r.nextInt(n);
+      int to = from + r.nextInt(n - from + 1);
+      float thr = (float) (1.5 * r.nextGaussian() + 1);
+      int expected = to;
+      for (int i = from; i < to; i++) {
+        if (x[i] > thr) {
+          expected = i;
+          break;
+        }
+      }
+      assertEquals(expected, DenseKernels.firstAbove(x, from, to, thr), "seed=" + seed);
+      assertEquals(expected, DenseKernels.firstAboveScalar(x, from, to, thr), "scalar, seed=" + seed);
+    }
+  }
+
+  @Test
   void shapeErrorsNameTheValues() {
     float[] a = new float[10];
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
