@@ -13,8 +13,8 @@ import java.util.Arrays;
  * <p>This is the formula of the reference code ({@code get_ii_constraint_mat} in xue-pai/UltraGCN
  * {@code main.py}, called with {@code ii_diagonal_zero = False}): it reuses the user–item β form
  * with "+1" terms and keeps the diagonal, so G_{ii} = deg(i) stays in g_i and an item can be its
- * own neighbour. The paper's text writes ω_{i,j} = G_{ij} / (g_i − G_{ii}) · sqrt(g_i / g_j)
- * instead. Because G_{ij} = Σ_u R_{ui} R_{uj}, the row sums need no G at all:
+ * own neighbour. The paper's text (Sec. 3.3, as I recall it; not re-checked against the PDF here)
+ * normalises with the diagonal removed, ω_{i,j} = G_{ij} / (g_i − G_{ii}) · sqrt(g_i / g_j). Because G_{ij} = Σ_u R_{ui} R_{uj}, the row sums need no G at all:
  * g_i = Σ_{u ∈ N(i)} deg(u).
  *
  * <p>The reference builds the dense items × items weight matrix (about 60 GB for Amazon-Book);

@@ -29,7 +29,6 @@ public final class UltraGcnParams {
   private double negativeWeight = 300;
   private double gamma = 1e-4;
   private double lambda = 5e-4;
-  private boolean sharedNegatives;
   private long seed = 2021;
 
   /** The Gowalla preset (the defaults; reference {@code gowalla_config.ini}). */
@@ -80,7 +79,6 @@ public final class UltraGcnParams {
     p.negativeWeight = negativeWeight;
     p.gamma = gamma;
     p.lambda = lambda;
-    p.sharedNegatives = sharedNegatives;
     p.seed = seed;
     return p;
   }
@@ -138,7 +136,6 @@ public final class UltraGcnParams {
     p.negativeWeight = o.path("negative_weight").asDouble(p.negativeWeight);
     p.gamma = o.path("gamma").asDouble(p.gamma);
     p.lambda = o.path("lambda").asDouble(p.lambda);
-    p.sharedNegatives = o.path("shared_negatives").asBoolean(p.sharedNegatives);
     p.seed = o.path("seed").asLong(p.seed);
     return p;
   }
@@ -160,7 +157,6 @@ public final class UltraGcnParams {
     o.put("gamma", gamma);
     o.put("lambda", lambda);
     o.put("sampling_sift_pos", false);
-    o.put("shared_negatives", sharedNegatives);
     o.put("seed", seed);
     return o;
   }
@@ -284,19 +280,6 @@ public final class UltraGcnParams {
 
   public UltraGcnParams lambda(double v) {
     lambda = v;
-    return this;
-  }
-
-  /**
-   * Not the reference: one negative set per batch shared by all its positives (a dense matrix
-   * product instead of per-positive gathers).
-   */
-  public boolean sharedNegatives() {
-    return sharedNegatives;
-  }
-
-  public UltraGcnParams sharedNegatives(boolean v) {
-    sharedNegatives = v;
     return this;
   }
 

@@ -63,9 +63,6 @@ public final class UltraGcnTrainer implements EpochTrainer {
 
   UltraGcnTrainer(Interactions train, UltraGcnParams params, ItemItemConstraint constraint, Workers workers) {
     params.validate();
-    if (params.sharedNegatives()) {
-      throw new IllegalArgumentException("shared negatives are not implemented; use the reference sampling");
-    }
     this.train = train;
     this.params = params.copy();
     this.workers = workers;
