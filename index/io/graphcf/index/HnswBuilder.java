@@ -137,7 +137,7 @@ final class HnswBuilder {
     float[] pruneScore = new float[2 * g.m + 2];
 
     float sim(int a, int b) {
-      float s = VectorOps.dot(index.vectors, a * index.dim, index.vectors, b * index.dim, index.dim);
+      float s = VectorOps.dot(index.buildVectors, a * index.dim, index.buildVectors, b * index.dim, index.dim);
       return index.aug == null ? s : s + index.aug[a] * index.aug[b];
     }
 
@@ -153,7 +153,7 @@ final class HnswBuilder {
       if (ep >= 0) {
         searcher.prepare(g.size);
         for (int l = g.maxLevel; l > top; l--) {
-          ep = searcher.greedy(g, index.vectors, index.aug, index.dim, index.vectors, v * index.dim, qAug, ep, l);
+          ep = searcher.greedy(g, index.buildVectors, index.aug, index.dim, index.buildVectors, v * index.dim, qAug, ep, l);
         }
         entries[0] = ep;
         nEntries = 1;
@@ -163,7 +163,7 @@ final class HnswBuilder {
         if (nEntries > 0 && l <= g.maxLevel) {
           searcher.prepare(g.size);
           TopK res = searcher.results();
-          searcher.searchLevel(g, index.vectors, index.aug, index.dim, index.vectors, v * index.dim, qAug,
+          searcher.searchLevel(g, index.buildVectors, index.aug, index.dim, index.buildVectors, v * index.dim, qAug,
               entries, nEntries, efConstruction, l, false, null, 0, null, res);
           ensureCand(res.size() + (batchTo - batchFrom));
           nc = res.drainBestFirst(candNode, candScore);

@@ -98,6 +98,7 @@ final class HnswFile {
     MipsTransform t = MipsTransform.values()[transform];
     HnswIndex idx = new HnswIndex(dim, seed, t, m, efConstruction);
     idx.vectors = vectors;
+    idx.buildVectors = vectors;
     idx.maxNorm = maxNorm;
     idx.graph = new MappedHnswGraph(f, m, size, maxLevel, entry, numDeleted, level0Pos, levelsPos,
         upperOffsetPos, upperPos, deletedPos);

@@ -14,7 +14,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * on the heap (built here, updatable) or read from a mapped file ({@link #load}).
  *
  * <p>Queries are scored by the plain inner product. Graph construction uses the item-to-item
- * similarity of the chosen {@link MipsTransform}. Searches are thread-safe and allocate nothing
+ * similarity of the chosen {@link MipsTransform}; the default, {@link MipsTransform#NORM_AUGMENTED},
+ * was chosen by measurement on the item embeddings of a LightGCN model trained on Gowalla (41k × 64,
+ * recall@20 vs exact over 300 user queries, M 16, efConstruction 200): it reaches 0.953 at ef 40
+ * visiting 88 items and 0.997 at ef 640, while the direct inner-product graph ({@code NONE}) stops at
+ * 0.942 however wide the beam (small-norm items lose their in-links when the hub lists they point to
+ * are pruned) and {@code ANGULAR} needs ef 160 and ~2,600 visits for 0.948. On i.i.d. Gaussian
+ * vectors with log-normal norms the order reverses ({@code NONE} 1.000 at ef 100 on 5k × 32,
+ * {@code NORM_AUGMENTED} 0.47), so the treatment stays a builder option. Searches are thread-safe and allocate nothing
  * beyond their result when run through a reused {@link HnswSearcher}; {@link #add} and
  * {@link #delete} take a write lock.
  */
@@ -30,6 +37,8 @@ public final class HnswIndex {
   final int efConstruction;
   private final int m;
   float[] vectors;
+  /** The vectors the graph is built on: {@link #vectors}, or unit-normalised copies for ANGULAR. */
+  float[] buildVectors;
   /** sqrt(M² − ‖x‖²) per item for {@link MipsTransform#NORM_AUGMENTED}, else null. */
   float[] aug;
   float maxNorm;
@@ -46,7 +55,7 @@ public final class HnswIndex {
     this.efConstruction = efConstruction;
   }
 
-  /** A builder with the defaults (M 16, efConstruction 200, MipsTransform.NONE, seed 42, 1 thread). */
+  /** A builder with the defaults (M 16, efConstruction 200, NORM_AUGMENTED, seed 42, 1 thread). */
   public static Builder builder() {
     return new Builder();
   }
@@ -57,7 +66,7 @@ public final class HnswIndex {
     private int efConstruction = DEFAULT_EF_CONSTRUCTION;
     private long seed = 42;
     private int threads = 1;
-    private MipsTransform transform = MipsTransform.NONE;
+    private MipsTransform transform = MipsTransform.NORM_AUGMENTED;
     private boolean sealed;
 
     private Builder() {}
@@ -114,6 +123,7 @@ public final class HnswIndex {
       checkShape(vectors, numItems, dim);
       HnswIndex idx = new HnswIndex(dim, seed, transform, m, efConstruction);
       idx.vectors = vectors;
+      idx.buildVectors = transform == MipsTransform.ANGULAR ? normalized(vectors, numItems, dim) : vectors;
       if (transform == MipsTransform.NORM_AUGMENTED) {
         idx.maxNorm = maxNorm(vectors, numItems, dim);
         idx.aug = augment(vectors, numItems, dim, idx.maxNorm, null);
@@ -134,6 +144,23 @@ public final class HnswIndex {
     if (vectors.length < (long) numItems * dim) {
       throw new IllegalArgumentException("vectors length " + vectors.length + " < numItems * dim = "
           + (long) numItems * dim);
+    }
+  }
+
+  /** Unit-normalised copy of the first n rows (zero rows stay zero). */
+  static float[] normalized(float[] vectors, int n, int dim) {
+    float[] out = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      normalizeRow(vectors, i * dim, out, i * dim, dim);
+    }
+    return out;
+  }
+
+  static void normalizeRow(float[] src, int sOff, float[] dst, int dOff, int dim) {
+    float norm = (float) Math.sqrt(VectorOps.squaredNorm(src, sOff, dim));
+    float inv = norm > 0f ? 1f / norm : 0f;
+    for (int k = 0; k < dim; k++) {
+      dst[dOff + k] = src[sOff + k] * inv;
     }
   }
 
@@ -298,6 +325,14 @@ public final class HnswIndex {
         vectors = Arrays.copyOf(vectors, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(need, need * 3 / 2)));
       }
       System.arraycopy(vector, 0, vectors, node * dim, dim);
+      if (transform == MipsTransform.ANGULAR) {
+        if (buildVectors.length < need) {
+          buildVectors = Arrays.copyOf(buildVectors, vectors.length);
+        }
+        normalizeRow(vector, 0, buildVectors, node * dim, dim);
+      } else {
+        buildVectors = vectors;
+      }
       if (aug != null) {
         if (aug.length <= node) {
           aug = Arrays.copyOf(aug, Math.max(node + 1, node * 3 / 2));

@@ -17,5 +17,13 @@ public enum MipsTransform {
    * the augmented Euclidean (equivalently cosine) order between items is a proper metric, while the
    * query's inner-product order is unchanged: ‖q' − x'‖² = ‖q‖² + M² − 2 q·x.
    */
-  NORM_AUGMENTED
+  NORM_AUGMENTED,
+  /**
+   * Items are linked by cosine similarity (the graph is built on unit-normalised copies), queries
+   * are still ranked by the raw inner product. Every item keeps in-links from its angular
+   * neighbours, so small-norm items stay reachable; the inner-product beam search then climbs to
+   * the large-norm items in the query's direction. Costs a normalised copy of the vectors while the
+   * index is on the heap.
+   */
+  ANGULAR
 }

@@ -41,8 +41,8 @@ public final class IndexCommand extends BaseCommand {
     @Option(names = "--threads", description = "Build threads (default: all cores). The graph does not depend on it.")
     Integer threads;
 
-    @Option(names = "--transform", defaultValue = "NONE", description = "MIPS treatment: NONE (inner-product graph,"
-        + " default) or NORM_AUGMENTED.")
+    @Option(names = "--transform", defaultValue = "NORM_AUGMENTED", description = "MIPS treatment: NORM_AUGMENTED"
+        + " (Bachrach et al. transform, default), NONE (inner-product graph) or ANGULAR (cosine graph).")
     MipsTransform transform;
 
     @Override

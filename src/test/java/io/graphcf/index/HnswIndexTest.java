@@ -44,7 +44,9 @@ class HnswIndexTest {
   static void build() {
     items = IndexTestData.gaussian(N, DIM, 11);
     queries = IndexTestData.gaussian(NQ, DIM, 12);
-    index = HnswIndex.builder().m(16).efConstruction(100).seed(7).threads(2).build(items, N, DIM);
+    // i.i.d. directions with log-normal norms: the direct inner-product graph is the right treatment here
+    index = HnswIndex.builder().m(16).efConstruction(100).seed(7).threads(2).transform(MipsTransform.NONE)
+        .build(items, N, DIM);
     exact = new ExactSearcher(items, N, DIM);
   }
 
@@ -105,7 +107,8 @@ class HnswIndexTest {
   void updatesAddAndDelete() {
     int n = 2000;
     float[] base = IndexTestData.gaussian(n + 200, DIM, 21);
-    HnswIndex idx = HnswIndex.builder().m(12).efConstruction(80).seed(1).build(Arrays.copyOf(base, n * DIM), n, DIM);
+    HnswIndex idx = HnswIndex.builder().m(12).efConstruction(80).seed(1).transform(MipsTransform.NONE)
+        .build(Arrays.copyOf(base, n * DIM), n, DIM);
     for (int i = n; i < n + 200; i++) {
       assertEquals(i, idx.add(Arrays.copyOfRange(base, i * DIM, i * DIM + DIM)));
     }
@@ -243,6 +246,28 @@ class HnswIndexTest {
       differs = a.level(v) != d.level(v);
     }
     assertTrue(differs, "another seed should give other levels");
+  }
+
+  @Test
+  void normAugmentedBeatsTheInnerProductGraphOnEmbeddingLikeVectors() {
+    // norms grow with a shared popularity direction, as in LightGCN item embeddings: the direct
+    // inner-product graph strands small-norm items, the transform keeps them reachable
+    int n = 3000;
+    int dim = 32;
+    float[] x = IndexTestData.embeddingLike(n, dim, 1);
+    float[] q = IndexTestData.embeddingLike(100, dim, 2);
+    ExactSearcher ex = new ExactSearcher(x, n, dim);
+    double[] recall = new double[2];
+    MipsTransform[] ts = {MipsTransform.NONE, MipsTransform.NORM_AUGMENTED};
+    for (int t = 0; t < 2; t++) {
+      HnswIndex idx = HnswIndex.builder().m(16).efConstruction(100).threads(2).transform(ts[t]).build(x, n, dim);
+      for (int i = 0; i < 100; i++) {
+        float[] qi = Arrays.copyOfRange(q, i * dim, i * dim + dim);
+        recall[t] += IndexTestData.overlap(idx.search(qi, 20, 200).items(), ex.search(qi, 20).items()) / 100;
+      }
+    }
+    assertTrue(recall[1] >= 0.95, "NORM_AUGMENTED recall@20 at ef 200: " + recall[1]);
+    assertTrue(recall[1] > recall[0] + 0.03, "NORM_AUGMENTED " + recall[1] + " vs NONE " + recall[0]);
   }
 
   @Test

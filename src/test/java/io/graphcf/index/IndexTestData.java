@@ -20,6 +20,29 @@ final class IndexTestData {
     return x;
   }
 
+  /**
+   * Embedding-like rows: a shared "popularity" direction μ weighted by a log-normal popularity,
+   * plus an isotropic part — norms grow with popularity, as in trained LightGCN item embeddings.
+   * x_i = 0.5·ln(1 + p_i)·μ + g_i / √dim, p_i = exp(1.5 z).
+   */
+  static float[] embeddingLike(int n, int dim, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] mu = new double[dim];
+    double nn = 0;
+    for (int k = 0; k < dim; k++) {
+      mu[k] = gauss(r);
+      nn += mu[k] * mu[k];
+    }
+    float[] x = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      double w = 0.5 * Math.log1p(Math.exp(1.5 * gauss(r)));
+      for (int k = 0; k < dim; k++) {
+        x[i * dim + k] = (float) (w * mu[k] / Math.sqrt(nn) + gauss(r) / Math.sqrt(dim));
+      }
+    }
+    return x;
+  }
+
   static double gauss(SplittableRandom r) {
     double u = r.nextDouble();
     double v = r.nextDouble();

@@ -93,8 +93,10 @@ public class RecommenderTest {
     try (GraphStore s = GraphStore.open(store)) {
       fingerprint = s.fingerprint();
     }
-    userEmb = IndexTestData.gaussian(USERS, DIM, 1);
-    itemEmb = IndexTestData.gaussian(ITEMS, DIM, 2);
+    // embedding-like vectors (norms grow along a shared popularity direction), as the default
+    // NORM_AUGMENTED index is meant for
+    userEmb = IndexTestData.embeddingLike(USERS, DIM, 1);
+    itemEmb = IndexTestData.embeddingLike(ITEMS, DIM, 2);
     model = dir.resolve("model");
     writeModel(model, "embedding", fingerprint);
     ModelIndex.build(model, HnswIndex.builder().m(12).efConstruction(100).seed(3).threads(2));
@@ -172,7 +174,10 @@ public class RecommenderTest {
       int item = 42;
       float[] q = Arrays.copyOfRange(itemEmb, item * DIM, item * DIM + DIM);
       List<ScoredItem> sim = rec.similarItems(iid(item), 10);
-      assertArrayEquals(expected(q, 10, new int[] {item}), ordinals(sim));
+      assertTrue(IndexTestData.overlap(ordinals(sim), expected(q, 10, new int[] {item})) >= 0.9);
+      for (int i : ordinals(sim)) {
+        assertTrue(i != item, "similarItems returned the item itself");
+      }
       // fold-in reference: q = (1/√|H|) Σ e_i / √deg_i, computed here in double
       int[] recent = {3, 50, 700};
       double[] f = new double[DIM];
