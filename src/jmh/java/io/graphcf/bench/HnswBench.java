@@ -1,0 +1,413 @@
+package io.graphcf.bench;
+
+import com.github.jelmerk.hnswlib.core.DistanceFunctions;
+import com.github.jelmerk.hnswlib.core.Item;
+import com.github.jelmerk.hnswlib.core.SearchResult;
+import io.graphcf.index.ExactSearcher;
+import io.graphcf.index.HnswIndex;
+import io.graphcf.index.HnswSearcher;
+import io.graphcf.index.MipsTransform;
+import io.graphcf.index.TopK;
+import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.model.FloatMatrix;
+import io.graphcf.propagation.model.ModelReader;
+import java.io.IOException;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TaskExecutor;
+import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Maximum-inner-product top-k on the same vectors and queries, in the same run: our HNSW
+ * ({@code graphcf}), Lucene 9.12's HNSW ({@code lucene}: {@code HnswConcurrentMergeBuilder} on the
+ * same thread count, {@code MAXIMUM_INNER_PRODUCT}), jelmerk hnswlib-core 1.2.1 ({@code hnswlib},
+ * {@code FLOAT_INNER_PRODUCT}, {@code addAll} on the same thread count), and our exact blocked scan
+ * ({@code exact}). All use M = {@code m} and efConstruction = {@code efConstruction}; ours uses the
+ * MIPS treatment {@code transform}.
+ *
+ * <p>Setup (once per library, cached for the JVM) builds the index and prints one {@code RESULT}
+ * line: build seconds, heap growth of the build (after GC; includes the library's copy of the vectors
+ * where it keeps one), the tuned search beam, and recall@10 / recall@20 against exact top-20 on 500
+ * evaluation queries. The beam is tuned per library to equal recall: the smallest ef of a fixed
+ * ladder whose recall@20 on 200 separate tuning queries reaches {@code targetRecall}. The
+ * benchmarks then measure queries per second at that beam on one and on two threads ({@code k} =
+ * 20), cycling through the evaluation queries.
+ *
+ * <p>Vectors: {@code data=synthetic} draws {@code n × dim} Gaussian rows scaled by exp(0.5 z) (norms
+ * varying like trained embeddings; i.i.d. directions are the hard case for graph search) and
+ * Gaussian queries; {@code data=/path/to/model} uses a model directory's {@code item_embedding} and its
+ * {@code user_embedding} rows as queries.
+ *
+ * <p>Forks: 0. Each index takes minutes to build on a shared 2-core machine, and JMH forks one JVM per
+ * benchmark method, so the builds are cached in this JVM and every variant runs in it; each library
+ * has its own search code, so profile pollution is limited to shared JDK code. Warm-up 3 × 2 s
+ * (C2 compiles the search loops within the first), measurement 5 × 2 s. Run with the JVM flags of
+ * the command in the README ({@code --add-modules=jdk.incubator.vector}, a large heap).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(0)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class HnswBench {
+  static final int K = 20;
+  static final int TUNE_QUERIES = 200;
+  static final int EVAL_QUERIES = 500;
+  static final int[] EF_LADDER = {10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500, 700,
+      1000, 1500, 2000};
+  private static final ConcurrentHashMap<String, Object> CACHE = new ConcurrentHashMap<>();
+
+  @Param({"synthetic"})
+  public String data;
+
+  @Param({"100000"})
+  public int n;
+
+  @Param({"64"})
+  public int dim;
+
+  @Param({"graphcf", "lucene", "hnswlib", "exact"})
+  public String impl;
+
+  @Param({"16"})
+  public int m;
+
+  @Param({"200"})
+  public int efConstruction;
+
+  @Param({"2"})
+  public int buildThreads;
+
+  @Param({"0.95"})
+  public double targetRecall;
+
+  /** Our MIPS treatment (graphcf only): NORM_AUGMENTED (default), NONE or ANGULAR. */
+  @Param({"NORM_AUGMENTED"})
+  public String transform;
+
+  Vectors vectors;
+  Engine engine;
+  int ef;
+
+  /** The vectors, the queries and exact top-K of every query. */
+  static final class Vectors {
+    float[] items;
+    int n;
+    int dim;
+    float[] queries;
+    int nq;
+    float[][] queryRows;
+    int[] truth;
+  }
+
+  /** One library behind a common search call. */
+  interface Engine {
+    /** Top-k item ids for query {@code q} at beam {@code ef} into {@code out}; returns the count. */
+    int search(int q, int k, int ef, int[] out);
+  }
+
+  @Setup(Level.Trial)
+  public void setup() throws Exception {
+    vectors = (Vectors) CACHE.computeIfAbsent("v:" + data + ":" + n + ":" + dim, key -> loadVectors());
+    String key = "e:" + impl + (impl.equals("graphcf") ? "-" + transform : "") + ":" + data + ":" + n + ":" + dim + ":" + m + ":" + efConstruction + ":" + buildThreads;
+    Object[] cached = (Object[]) CACHE.computeIfAbsent(key, k -> buildAndTune());
+    engine = (Engine) cached[0];
+    ef = (Integer) cached[1];
+  }
+
+  private Vectors loadVectors() {
+    Vectors v = new Vectors();
+    try {
+      if (data.equals("synthetic")) {
+        v.n = n;
+        v.dim = dim;
+        v.items = gaussian(n, dim, 1);
+        v.nq = TUNE_QUERIES + EVAL_QUERIES;
+        v.queries = gaussian(v.nq, dim, 2);
+      } else {
+        ModelReader r = ModelReader.open(Paths.get(data));
+        FloatMatrix it = r.matrix("item_embedding");
+        FloatMatrix us = r.matrix("user_embedding");
+        v.n = it.rows();
+        v.dim = it.cols();
+        v.items = it.data();
+        v.nq = Math.min(us.rows(), TUNE_QUERIES + EVAL_QUERIES);
+        v.queries = new float[v.nq * v.dim];
+        SplittableRandom rnd = new SplittableRandom(3);
+        for (int q = 0; q < v.nq; q++) {
+          int u = rnd.nextInt(us.rows());
+          System.arraycopy(us.data(), u * v.dim, v.queries, q * v.dim, v.dim);
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read vectors from " + data + ": " + e.getMessage(), e);
+    }
+    v.queryRows = new float[v.nq][];
+    for (int q = 0; q < v.nq; q++) {
+      v.queryRows[q] = java.util.Arrays.copyOfRange(v.queries, q * v.dim, (q + 1) * v.dim);
+    }
+    v.truth = new int[v.nq * K];
+    long t0 = System.nanoTime();
+    try (Workers w = Workers.create(buildThreads)) {
+      new ExactSearcher(v.items, v.n, v.dim).searchBatch(v.queries, v.nq, K, v.truth, new float[v.nq * K], w);
+    }
+    System.out.printf(Locale.ROOT, "%nDATA %s n=%d dim=%d queries=%d exact top-%d in %.1f s%n", data, v.n, v.dim,
+        v.nq, K, (System.nanoTime() - t0) / 1e9);
+    return v;
+  }
+
+  static float[] gaussian(int n, int dim, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] x = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      double scale = Math.exp(0.5 * gauss(r));
+      for (int k = 0; k < dim; k++) {
+        x[i * dim + k] = (float) (gauss(r) * scale);
+      }
+    }
+    return x;
+  }
+
+  static double gauss(SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  private static long usedHeap() {
+    Runtime rt = Runtime.getRuntime();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private Object[] buildAndTune() {
+    Vectors v = vectors;
+    long heap0 = usedHeap();
+    long t0 = System.nanoTime();
+    Engine e;
+    Object keep;
+    try {
+      switch (impl) {
+        case "graphcf": {
+          HnswIndex idx = HnswIndex.builder().m(m).efConstruction(efConstruction).seed(42).threads(buildThreads)
+              .transform(MipsTransform.valueOf(transform)).build(v.items, v.n, v.dim);
+          ThreadLocal<HnswSearcher> searchers = ThreadLocal.withInitial(idx::searcher);
+          ThreadLocal<TopK> tops = ThreadLocal.withInitial(() -> new TopK(K));
+          ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[K]);
+          e = (q, k, ef, out) -> {
+            TopK top = tops.get();
+            searchers.get().search(v.queries, q * v.dim, k, ef, null, 0, null, top);
+            return top.drainBestFirst(out, scores.get());
+          };
+          keep = idx;
+          break;
+        }
+        case "lucene": {
+          List<float[]> rows = new ArrayList<>(v.n);
+          for (int i = 0; i < v.n; i++) {
+            rows.add(java.util.Arrays.copyOfRange(v.items, i * v.dim, (i + 1) * v.dim));
+          }
+          RandomAccessVectorValues.Floats values = RandomAccessVectorValues.fromFloats(rows, v.dim);
+          heap0 = usedHeap();
+          t0 = System.nanoTime();
+          RandomVectorScorerSupplier sup = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(
+              VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, values);
+          java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(buildThreads);
+          OnHeapHnswGraph graph;
+          try {
+            HnswConcurrentMergeBuilder b = new HnswConcurrentMergeBuilder(new TaskExecutor(pool), buildThreads, sup,
+                m, efConstruction, HnswGraphBuilder.create(sup, m, efConstruction, 42, v.n).getGraph(), null);
+            graph = b.build(v.n);
+          } finally {
+            pool.shutdownNow();
+          }
+          OnHeapHnswGraph g = graph;
+          e = (q, k, ef, out) -> {
+            try {
+              KnnCollector c = HnswGraphSearcher.search(DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(
+                  VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT, values, v.queryRows[q]), Math.max(k, ef), g, null,
+                  Integer.MAX_VALUE);
+              ScoreDoc[] sd = c.topDocs().scoreDocs;
+              int cnt = Math.min(k, sd.length);
+              for (int i = 0; i < cnt; i++) {
+                out[i] = sd[i].doc;
+              }
+              return cnt;
+            } catch (IOException ex) {
+              throw new IllegalStateException(ex);
+            }
+          };
+          keep = g;
+          break;
+        }
+        case "hnswlib": {
+          List<Row> rows = new ArrayList<>(v.n);
+          for (int i = 0; i < v.n; i++) {
+            rows.add(new Row(i, java.util.Arrays.copyOfRange(v.items, i * v.dim, (i + 1) * v.dim)));
+          }
+          heap0 = usedHeap();
+          t0 = System.nanoTime();
+          com.github.jelmerk.hnswlib.core.hnsw.HnswIndex<Integer, float[], Row, Float> idx =
+              com.github.jelmerk.hnswlib.core.hnsw.HnswIndex.newBuilder(v.dim, DistanceFunctions.FLOAT_INNER_PRODUCT,
+                  v.n).withM(m).withEfConstruction(efConstruction).withEf(efConstruction).build();
+          idx.addAll(rows, buildThreads, (done, max) -> { }, Integer.MAX_VALUE);
+          int[] currentEf = {-1};
+          e = (q, k, ef, out) -> {
+            if (currentEf[0] != ef) {
+              synchronized (currentEf) {
+                idx.setEf(ef);
+                currentEf[0] = ef;
+              }
+            }
+            List<SearchResult<Row, Float>> res = idx.findNearest(v.queryRows[q], k);
+            int cnt = Math.min(k, res.size());
+            for (int i = 0; i < cnt; i++) {
+              out[i] = res.get(i).item().id;
+            }
+            return cnt;
+          };
+          keep = idx;
+          break;
+        }
+        case "exact": {
+          ExactSearcher ex = new ExactSearcher(v.items, v.n, v.dim);
+          ThreadLocal<TopK> tops = ThreadLocal.withInitial(() -> new TopK(K));
+          ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[K]);
+          e = (q, k, ef, out) -> {
+            TopK top = tops.get();
+            ex.search(v.queries, q * v.dim, k, null, 0, null, top);
+            return top.drainBestFirst(out, scores.get());
+          };
+          keep = ex;
+          break;
+        }
+        default:
+          throw new IllegalArgumentException("impl: expected graphcf, lucene, hnswlib or exact, got " + impl);
+      }
+    } catch (IOException | InterruptedException ex) {
+      throw new IllegalStateException(ex);
+    }
+    double buildSecs = (System.nanoTime() - t0) / 1e9;
+    long heap = usedHeap() - heap0;
+    int[] out = new int[K];
+    int chosen = impl.equals("exact") ? 0 : -1;
+    if (chosen < 0) {
+      for (int candidate : EF_LADDER) {
+        if (recall(e, candidate, 0, TUNE_QUERIES, K, out) >= targetRecall) {
+          chosen = candidate;
+          break;
+        }
+      }
+      if (chosen < 0) {
+        chosen = EF_LADDER[EF_LADDER.length - 1];
+      }
+    }
+    double r10 = recall(e, chosen, TUNE_QUERIES, v.nq, 10, out);
+    double r20 = recall(e, chosen, TUNE_QUERIES, v.nq, K, out);
+    System.out.printf(Locale.ROOT, "%nRESULT impl=%s%s data=%s n=%d dim=%d m=%d efC=%d threads=%d build_s=%.1f"
+        + " heap_mb=%.1f ef=%d recall@10=%.4f recall@20=%.4f%n", impl, impl.equals("graphcf") ? "/" + transform : "", data, v.n, v.dim, m, efConstruction,
+        buildThreads, impl.equals("exact") ? 0.0 : buildSecs, heap / 1048576.0, chosen, r10, r20);
+    if (keep == null) {
+      throw new AssertionError();
+    }
+    return new Object[] {e, chosen};
+  }
+
+  /** Mean |approx top-k ∩ exact top-k| / k over queries [q0, q1). */
+  private double recall(Engine e, int ef, int q0, int q1, int k, int[] out) {
+    Vectors v = vectors;
+    long hit = 0;
+    for (int q = q0; q < q1; q++) {
+      int c = e.search(q, k, ef, out);
+      for (int i = 0; i < c; i++) {
+        for (int j = 0; j < k; j++) {
+          if (v.truth[q * K + j] == out[i]) {
+            hit++;
+            break;
+          }
+        }
+      }
+    }
+    return (double) hit / ((long) k * (q1 - q0));
+  }
+
+  /** Per-thread cursor over the evaluation queries and a result buffer. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+    final int[] out = new int[K];
+  }
+
+  private int one(Cursor c) {
+    int q = TUNE_QUERIES + c.next;
+    c.next = (c.next + 1) % EVAL_QUERIES;
+    return engine.search(q, K, ef, c.out) + c.out[0];
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int search1Thread(Cursor c) {
+    return one(c);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public int search2Threads(Cursor c) {
+    return one(c);
+  }
+
+  /** An hnswlib item: an int id and its vector. */
+  static final class Row implements Item<Integer, float[]> {
+    private static final long serialVersionUID = 1L;
+    final int id;
+    final float[] vector;
+
+    Row(int id, float[] vector) {
+      this.id = id;
+      this.vector = vector;
+    }
+
+    @Override
+    public Integer id() {
+      return id;
+    }
+
+    @Override
+    public float[] vector() {
+      return vector;
+    }
+
+    @Override
+    public int dimensions() {
+      return vector.length;
+    }
+  }
+}
