@@ -18,6 +18,7 @@ import org.ejml.concurrency.EjmlConcurrency;
 import org.ejml.data.FGrowArray;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.data.FMatrixSparseCSC;
+import org.ejml.sparse.csc.CommonOps_FSCC;
 import org.ejml.sparse.csc.CommonOps_MT_FSCC;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -186,6 +187,11 @@ public class PropagationBench {
   @Benchmark
   public FMatrixRMaj ejml() {
     return CommonOps_MT_FSCC.mult(ejmlA, ejmlX, ejmlY, ejmlWork);
+  }
+
+  /** EJML's single-threaded product on the same matrix: the baseline of {@link PropagationCpuTime}. */
+  public FMatrixRMaj ejmlSingleThread() {
+    return CommonOps_FSCC.mult(ejmlA, ejmlX, ejmlY);
   }
 
   /**
