@@ -30,8 +30,8 @@ import java.util.Arrays;
  * gradient rows, the batch's user rows and user-gradient rows all cache-resident; the big tables
  * are streamed once per batch. Buckets form {@value #GROUPS} fixed groups with their own
  * user-gradient buffers, reduced in group order, and within a bucket the pairs keep the batch
- * order (positive, then draw), so the result is bit-identical for any thread count up to
- * {@value #GROUPS} (and deterministic beyond).
+ * order (positive, then draw), so the result is bit-identical for any thread count (more than
+ * {@value #GROUPS} threads would leave some idle in that phase).
  */
 final class UltraGcnObjective {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
