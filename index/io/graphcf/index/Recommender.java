@@ -63,7 +63,7 @@ public final class Recommender implements Closeable {
   private final ThreadLocal<Scratch> scratch;
   private volatile boolean closed;
 
-  private Recommender(Path modelDir, ModelReader reader, GraphStore store) throws IOException {
+  private Recommender(Path modelDir, ModelReader reader, GraphStore store, boolean explicitStore) throws IOException {
     this.modelDir = modelDir;
     ObjectNode meta = reader.meta();
     this.model = meta.path("model").asText("?");
@@ -74,7 +74,7 @@ public final class Recommender implements Closeable {
     this.seen = store.trainUserItems();
     this.numUsers = store.numUsers();
     this.numItems = store.numItems();
-    checkData(meta.path("data"), store);
+    checkData(meta.path("data"), store, explicitStore);
     switch (kind) {
       case "embedding": {
         FloatMatrix u = reader.matrix("user_embedding");
@@ -136,15 +136,17 @@ public final class Recommender implements Closeable {
     this.scratch = ThreadLocal.withInitial(Scratch::new);
   }
 
-  private void checkData(JsonNode data, GraphStore s) {
+  private void checkData(JsonNode data, GraphStore s, boolean explicitStore) {
     if (data.hasNonNull("users") && data.path("users").asInt() != s.numUsers()
         || data.hasNonNull("items") && data.path("items").asInt() != s.numItems()) {
       throw new IllegalArgumentException(modelDir + ": model was trained on " + data.path("users").asInt() + " users, "
           + data.path("items").asInt() + " items; store " + s.dir() + " has " + s.numUsers() + " users, " + s.numItems()
           + " items");
     }
+    // A store passed explicitly (e.g. imported from the same text files the model was trained on)
+    // is trusted on matching counts; the one named in the metadata must match the fingerprint.
     String fp = data.path("fingerprint").asText("");
-    if (!fp.isEmpty() && !fp.equals(s.fingerprint())) {
+    if (!explicitStore && !fp.isEmpty() && !fp.equals(s.fingerprint())) {
       throw new IllegalArgumentException(modelDir + ": model was trained on data with fingerprint " + fp
           + ", store " + s.dir() + " has " + s.fingerprint());
     }
@@ -155,7 +157,11 @@ public final class Recommender implements Closeable {
     return open(modelDir, null);
   }
 
-  /** Opens a model directory with an explicit store directory (null: the one in the metadata). */
+  /**
+   * Opens a model directory with an explicit store directory (null: the one in the metadata). An
+   * explicit store must have the model's user and item counts; the data fingerprint is checked only
+   * for the store named in the metadata (a store imported from the same files has its own).
+   */
   public static Recommender open(Path modelDir, Path storeDir) throws IOException {
     ModelReader reader = ModelReader.open(modelDir);
     Path sd = storeDir;
@@ -169,7 +175,7 @@ public final class Recommender implements Closeable {
     }
     GraphStore store = GraphStore.open(sd);
     try {
-      return new Recommender(modelDir, reader, store);
+      return new Recommender(modelDir, reader, store, storeDir != null);
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
