@@ -3,15 +3,12 @@ package io.graphcf.propagation.model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graphcf.graph.io.BinaryFileWriter;
+import io.graphcf.graph.io.Directories;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * Writes a model directory. Files go to a temporary sibling directory; {@link #commit(ObjectNode)}
@@ -28,11 +25,7 @@ public final class ModelWriter implements Closeable {
 
   private ModelWriter(Path target) throws IOException {
     this.target = target.toAbsolutePath();
-    Path parent = this.target.getParent();
-    Files.createDirectories(parent);
-    this.temp = parent.resolve("." + this.target.getFileName() + ".tmp-"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    Files.createDirectory(temp);
+    this.temp = Directories.createStagingSibling(this.target, "tmp");
   }
 
   /** Starts a model that will become directory {@code target} on commit. */
@@ -98,45 +91,19 @@ public final class ModelWriter implements Closeable {
     // A human-readable copy; the checksummed meta file is authoritative.
     Files.writeString(temp.resolve("meta.json"), new String(json, StandardCharsets.UTF_8));
     finished = true;
-    swapIntoPlace(temp, target);
+    Directories.swapIntoPlace(temp, target);
   }
 
-  /**
-   * Replaces {@code target} by {@code staged}: the old directory is moved aside first and deleted
-   * only after the new one is in place.
-   */
-  public static void swapIntoPlace(Path staged, Path target) throws IOException {
-    Path parent = target.getParent();
-    Path old = null;
-    if (Files.exists(target)) {
-      old = parent.resolve("." + target.getFileName() + ".old-"
-          + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-    }
-    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-    BinaryFileWriter.syncDirectory(parent);
-    if (old != null) {
-      deleteRecursively(old);
-    }
-  }
-
-  /** Deletes a directory tree (used for abandoned temporary directories). */
+  /** Deletes a directory tree (kept for callers of the model API; see {@link Directories}). */
   public static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
+    Directories.deleteRecursively(dir);
   }
 
   @Override
   public void close() throws IOException {
     if (!finished) {
       finished = true;
-      deleteRecursively(temp);
+      Directories.deleteRecursively(temp);
     }
   }
 }
