@@ -40,7 +40,7 @@ class LightGclLearnsTest {
   @Test
   void fullLossLearns() {
     Dataset data = SharedData.load("amazon-electronics");
-    LightGclConfig cfg = LightGclConfig.defaults().withBatch(2048).withLr(5e-3f);
+    LightGclConfig cfg = LightGclConfig.defaults().withDim(32).withBatch(2048).withLr(5e-3f);
     try (Workers w = Workers.create(2)) {
       LightGclTrainer t = new LightGclTrainer(data.train(), cfg, w);
       double untrained = Evaluator.evaluate(t.scorer(), data, KS, w).recall(20);
