@@ -365,6 +365,38 @@ public final class DenseKernels {
     }
   }
 
+  /**
+   * {@code out[i * (bTo - bFrom) + (j - bFrom)] = dot(a row aRow0 + i, packed row j)} for
+   * {@code j} in {@code [bFrom, bTo)}: a column range of the product, for callers that consume
+   * scores chunk by chunk while they are in cache. {@code bFrom} must be a multiple of
+   * {@link PackedRows#chunk()}.
+   */
+  public static void multTransB(float[] a, int aRow0, int nA, PackedRows b, int bFrom, int bTo, float[] out) {
+    int dim = b.dim;
+    checkRows("a", a, aRow0, nA, dim);
+    if (bFrom < 0 || bTo > b.rows || bFrom > bTo || bFrom % b.chunk != 0) {
+      throw new IllegalArgumentException("row range [" + bFrom + ", " + bTo + ") of " + b.rows
+          + " packed rows must start at a multiple of " + b.chunk);
+    }
+    int w = bTo - bFrom;
+    if ((long) nA * w > out.length) {
+      throw new IllegalArgumentException("out too small: expected >= " + nA + " x " + w + " = " + (long) nA * w
+          + ", got " + out.length);
+    }
+    if (nA == 0 || w == 0) {
+      return;
+    }
+    if (b.micro != null) {
+      DenseVectorKernels.product(a, aRow0, nA, b.micro, bFrom * dim, w, dim, out, w, 0, SCRATCH.get().micro(dim).tile);
+      return;
+    }
+    float[][] accs = SCRATCH.get().panel(dim).accs;
+    for (int q = bFrom / b.width; q * b.width < bTo; q++) {
+      int c0 = q * b.width;
+      panelProduct(a, aRow0, nA, b.panels[q], Math.min(b.width, bTo - c0), dim, out, w, c0 - bFrom, accs);
+    }
+  }
+
   /** Rows of a matrix packed into column-major panels for {@link #multTransB(float[], int, int, PackedRows, float[])}. */
   public static final class PackedRows {
     /** Scalar layout: panels[q][k][jj] (null for the SIMD layout). */
@@ -374,10 +406,12 @@ public final class DenseKernels {
     final int rows;
     final int dim;
     final int width;
+    final int chunk;
 
     PackedRows(float[][][] panels, float[] micro, int rows, int dim, int width) {
       this.panels = panels;
       this.micro = micro;
+      this.chunk = micro != null ? DenseVectorKernels.panelCols(dim) : width;
       this.rows = rows;
       this.dim = dim;
       this.width = width;
@@ -385,6 +419,11 @@ public final class DenseKernels {
 
     public int rows() {
       return rows;
+    }
+
+    /** Column ranges of a product against these rows start at multiples of this. */
+    public int chunk() {
+      return chunk;
     }
 
     public int dim() {

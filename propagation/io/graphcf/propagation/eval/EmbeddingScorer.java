@@ -9,7 +9,7 @@ import io.graphcf.propagation.DenseKernels;
  * kernel once, at construction: the scorer is a snapshot of the items (build a new one after they
  * change); the user embeddings are read at scoring time.
  */
-public final class EmbeddingScorer implements UserScorer {
+public final class EmbeddingScorer implements ItemRangeScorer {
   private static final ThreadLocal<float[][]> GATHER = ThreadLocal.withInitial(() -> new float[1][0]);
 
   private final float[] users;
@@ -64,6 +64,16 @@ public final class EmbeddingScorer implements UserScorer {
 
   @Override
   public void score(int[] userIds, int from, int to, float[] out) {
+    scoreItems(userIds, from, to, 0, numItems, out);
+  }
+
+  @Override
+  public int itemChunk() {
+    return packedItems.chunk();
+  }
+
+  @Override
+  public void scoreItems(int[] userIds, int from, int to, int itemFrom, int itemTo, float[] out) {
     int n = to - from;
     if (from < 0 || n < 0 || to > userIds.length) {
       throw new IllegalArgumentException("user range [" + from + ", " + to + ") outside [0, " + userIds.length + "]");
@@ -81,7 +91,7 @@ public final class EmbeddingScorer implements UserScorer {
       contiguous &= u == u0 + b;
     }
     if (contiguous) {
-      DenseKernels.multTransB(users, u0, n, packedItems, out);
+      DenseKernels.multTransB(users, u0, n, packedItems, itemFrom, itemTo, out);
       return;
     }
     // gather the block's user rows into per-thread scratch, then one product
@@ -93,6 +103,6 @@ public final class EmbeddingScorer implements UserScorer {
     for (int b = 0; b < n; b++) {
       System.arraycopy(users, userIds[from + b] * dim, g, b * dim, dim);
     }
-    DenseKernels.multTransB(g, 0, n, packedItems, out);
+    DenseKernels.multTransB(g, 0, n, packedItems, itemFrom, itemTo, out);
   }
 }

@@ -90,12 +90,19 @@ public final class Evaluator {
     int kMax = maxK;
     int threads = Math.max(1, Math.min(workers.threads(), nBlocks));
     AtomicInteger next = new AtomicInteger();
+    ItemRangeScorer ranged = scorer instanceof ItemRangeScorer ? (ItemRangeScorer) scorer : null;
+    int chunk = ranged == null ? numItems : Math.max(1, Math.min(numItems, ranged.itemChunk()));
     workers.run(threads, t -> {
-      Block b = new Block(Math.min(blockUsers, nu) * numItems, kMax);
+      Block b = new Block(Math.min(blockUsers, nu), ranged == null ? numItems : chunk, kMax, ranged != null);
       for (int blk = next.getAndIncrement(); blk < nBlocks; blk = next.getAndIncrement()) {
         int from = blk * blockUsers;
         int to = Math.min(nu, from + blockUsers);
-        evaluateBlock(scorer, data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * 4 * nk);
+        if (ranged == null) {
+          scoreAndSelect(scorer, data, users, from, to, kMax, b);
+        } else {
+          scoreAndSelectChunked(ranged, chunk, data, users, from, to, kMax, b);
+        }
+        accumulate(data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * 4 * nk);
       }
     });
     double[][] mean = new double[4][nk];
@@ -139,33 +146,76 @@ public final class Evaluator {
   /** Per-thread scratch, reused across blocks. */
   private static final class Block {
     final float[] scores;
-    final TopK topK;
+    /** One selector per user of a block (chunked scoring), or just one. */
+    final TopK[] topK;
+    /** The selected items of each user of the block, maxK apart, and how many. */
     final int[] top;
+    final int[] count;
     final int[] hitsUpTo;
     final double[] dcgUpTo;
 
-    Block(int scoreFloats, int maxK) {
-      scores = new float[scoreFloats];
-      topK = new TopK(maxK);
-      top = new int[maxK];
+    Block(int users, int itemsPerRow, int maxK, boolean perUser) {
+      scores = new float[users * itemsPerRow];
+      topK = new TopK[perUser ? users : 1];
+      for (int q = 0; q < topK.length; q++) {
+        topK[q] = new TopK(maxK);
+      }
+      top = new int[users * maxK];
+      count = new int[users];
       hitsUpTo = new int[maxK + 1];
       dcgUpTo = new double[maxK + 1];
     }
   }
 
-  private static void evaluateBlock(UserScorer scorer, Dataset data, int[] users, int from, int to, int[] ks,
-      int maxK, double[] discount, double[] idcg, Block b, double[] sums, int base) {
+  /** Whole rows: score the block, then select each user's top maxK with the training items excluded. */
+  private static void scoreAndSelect(UserScorer scorer, Dataset data, int[] users, int from, int to, int maxK,
+      Block b) {
     int numItems = data.numItems();
-    int nk = ks.length;
     int[] trainPtr = data.train().userItems().rowPtr();
     int[] trainIdx = data.train().userItems().colIdx();
-    int[] testPtr = data.test().rowPtr();
-    int[] testIdx = data.test().colIdx();
     scorer.score(users, from, to, b.scores);
+    TopK t = b.topK[0];
     for (int q = 0; q < to - from; q++) {
       int u = users[from + q];
-      int m = b.topK.select(b.scores, q * numItems, numItems, maxK, trainIdx, trainPtr[u], trainPtr[u + 1], b.top,
-          null);
+      t.reset(maxK, trainIdx, trainPtr[u], trainPtr[u + 1]);
+      t.add(b.scores, q * numItems, 0, numItems);
+      b.count[q] = t.finish(b.top, q * maxK, null, 0);
+    }
+  }
+
+  /** Chunk by chunk: each chunk of items is scored for the whole block and selected while in cache. */
+  private static void scoreAndSelectChunked(ItemRangeScorer scorer, int chunk, Dataset data, int[] users, int from,
+      int to, int maxK, Block b) {
+    int numItems = data.numItems();
+    int[] trainPtr = data.train().userItems().rowPtr();
+    int[] trainIdx = data.train().userItems().colIdx();
+    int n = to - from;
+    for (int q = 0; q < n; q++) {
+      int u = users[from + q];
+      b.topK[q].reset(maxK, trainIdx, trainPtr[u], trainPtr[u + 1]);
+    }
+    for (int i0 = 0; i0 < numItems; i0 += chunk) {
+      int w = Math.min(chunk, numItems - i0);
+      scorer.scoreItems(users, from, to, i0, i0 + w, b.scores);
+      for (int q = 0; q < n; q++) {
+        b.topK[q].add(b.scores, q * w, i0, w);
+      }
+    }
+    for (int q = 0; q < n; q++) {
+      b.count[q] = b.topK[q].finish(b.top, q * maxK, null, 0);
+    }
+  }
+
+  /** Adds the block's metrics (from the selected items) to {@code sums[base ..]}. */
+  private static void accumulate(Dataset data, int[] users, int from, int to, int[] ks, int maxK, double[] discount,
+      double[] idcg, Block b, double[] sums, int base) {
+    int nk = ks.length;
+    int[] testPtr = data.test().rowPtr();
+    int[] testIdx = data.test().colIdx();
+    for (int q = 0; q < to - from; q++) {
+      int u = users[from + q];
+      int m = b.count[q];
+      int to0 = q * maxK;
       int ts = testPtr[u];
       int te = testPtr[u + 1];
       int nt = te - ts;
@@ -175,7 +225,7 @@ public final class Evaluator {
       b.hitsUpTo[0] = 0;
       b.dcgUpTo[0] = 0;
       for (int p = 0; p < maxK; p++) {
-        if (p < m && java.util.Arrays.binarySearch(testIdx, ts, te, b.top[p]) >= 0) {
+        if (p < m && java.util.Arrays.binarySearch(testIdx, ts, te, b.top[to0 + p]) >= 0) {
           hits++;
           dcg += discount[p];
         }

@@ -23,8 +23,13 @@ public final class TopK {
   private int size;
   /** Entries [0, kept) are already filtered and compacted. */
   private int kept;
+  private int k;
+  private float thr;
+  private int[] exList;
+  private long[] exBits;
   /** Next position in the sorted exclusion list (items arrive ascending). */
   private int exPos;
+  private int exTo;
 
   /** A selector for up to {@code capacity} items per row. */
   public TopK(int capacity) {
@@ -50,27 +55,9 @@ public final class TopK {
    */
   public int select(float[] row, int off, int n, int k, int[] excluded, int exFrom, int exTo, int[] outItems,
       float[] outScores) {
-    begin(row, off, n, k);
-    if (exTo > exFrom && (excluded == null || exFrom < 0 || exTo > excluded.length)) {
-      throw new IllegalArgumentException("exclusion range [" + exFrom + ", " + exTo + ") outside the array");
-    }
-    exPos = exFrom;
-    float[] bs = bufScores;
-    int[] bi = bufItems;
-    int cap = bs.length;
-    float thr = Float.NEGATIVE_INFINITY;
-    // keep the k largest (s_i, -i): append whatever beats the threshold, compact when full
-    for (int i = nextAbove(row, off, 0, n, thr); i < n; i = nextAbove(row, off, i + 1, n, thr)) {
-      bs[size] = row[off + i];
-      bi[size] = i;
-      if (++size == cap) {
-        filterSorted(excluded, exTo);
-        thr = keepBest(k);
-      }
-    }
-    filterSorted(excluded, exTo);
-    keepBest(k);
-    return drain(outItems, outScores);
+    reset(k, excluded, exFrom, exTo);
+    add(row, off, 0, n);
+    return finish(outItems, outScores);
   }
 
   /**
@@ -78,26 +65,72 @@ public final class TopK {
    * {@code excludedBits} (bit {@code i & 63} of word {@code i >>> 6}; null excludes nothing).
    */
   public int select(float[] row, int off, int n, int k, long[] excludedBits, int[] outItems, float[] outScores) {
-    begin(row, off, n, k);
     if (excludedBits != null && excludedBits.length < (n + 63) >>> 6) {
       throw new IllegalArgumentException("excludedBits too short: expected >= " + ((n + 63) >>> 6) + " words, got "
           + excludedBits.length);
     }
+    reset(k, null, 0, 0);
+    exBits = excludedBits;
+    add(row, off, 0, n);
+    return finish(outItems, outScores);
+  }
+
+  /**
+   * Starts a streamed selection of the top {@code k} items, skipping those listed in
+   * {@code excluded[exFrom .. exTo)} (sorted ascending); feed scores with {@link #add} in ascending
+   * item order, then call {@link #finish}. Lets a caller select while it scores chunk by chunk.
+   */
+  public void reset(int k, int[] excluded, int exFrom, int exTo) {
+    if (k < 1 || k > capacity) {
+      throw new IllegalArgumentException("k must be in [1, " + capacity + "], got " + k);
+    }
+    if (exTo > exFrom && (excluded == null || exFrom < 0 || exTo > excluded.length)) {
+      throw new IllegalArgumentException("exclusion range [" + exFrom + ", " + exTo + ") outside the array");
+    }
+    this.k = k;
+    this.exList = excluded;
+    this.exPos = exFrom;
+    this.exTo = Math.max(exFrom, exTo);
+    this.exBits = null;
+    this.thr = Float.NEGATIVE_INFINITY;
+    this.size = 0;
+    this.kept = 0;
+  }
+
+  /**
+   * Offers items {@code firstItem .. firstItem + n - 1} scored {@code row[off .. off + n)}; items must
+   * come in ascending order across calls since {@link #reset}.
+   */
+  public void add(float[] row, int off, int firstItem, int n) {
+    if (off < 0 || n < 0 || (long) off + n > row.length) {
+      throw new IllegalArgumentException("row range [" + off + ", " + ((long) off + n) + ") outside length " + row.length);
+    }
     float[] bs = bufScores;
     int[] bi = bufItems;
     int cap = bs.length;
-    float thr = Float.NEGATIVE_INFINITY;
-    for (int i = nextAbove(row, off, 0, n, thr); i < n; i = nextAbove(row, off, i + 1, n, thr)) {
+    float t = thr;
+    // keep the k largest (s_i, -i): append whatever beats the threshold, compact when full
+    for (int i = nextAbove(row, off, 0, n, t); i < n; i = nextAbove(row, off, i + 1, n, t)) {
       bs[size] = row[off + i];
-      bi[size] = i;
+      bi[size] = firstItem + i;
       if (++size == cap) {
-        filterBits(excludedBits);
-        thr = keepBest(k);
+        filter();
+        t = keepBest(k);
       }
     }
-    filterBits(excludedBits);
+    thr = t;
+  }
+
+  /** Ends a streamed selection: writes the kept items best first, returns how many ({@code <= k}). */
+  public int finish(int[] outItems, float[] outScores) {
+    return finish(outItems, 0, outScores, 0);
+  }
+
+  /** {@link #finish(int[], float[])} writing from {@code outItems[itemsOff]} and {@code outScores[scoresOff]}. */
+  public int finish(int[] outItems, int itemsOff, float[] outScores, int scoresOff) {
+    filter();
     keepBest(k);
-    return drain(outItems, outScores);
+    return drain(outItems, itemsOff, outScores, scoresOff);
   }
 
   /** The first {@code i >= from} with {@code row[off + i] > thr}, or {@code n} (SIMD when available). */
@@ -105,15 +138,13 @@ public final class TopK {
     return DenseKernels.firstAbove(row, off + from, off + n, thr) - off;
   }
 
-  private void begin(float[] row, int off, int n, int k) {
-    if (k < 1 || k > capacity) {
-      throw new IllegalArgumentException("k must be in [1, " + capacity + "], got " + k);
+  /** Drops excluded entries from the new segment [kept, size). */
+  private void filter() {
+    if (exBits != null) {
+      filterBits(exBits);
+    } else if (exPos < exTo) {
+      filterSorted(exList, exTo);
     }
-    if (off < 0 || n < 0 || (long) off + n > row.length) {
-      throw new IllegalArgumentException("row range [" + off + ", " + ((long) off + n) + ") outside length " + row.length);
-    }
-    size = 0;
-    kept = 0;
   }
 
   /** Drops entries of the new segment [kept, size) listed in the sorted exclusions (a merge walk). */
@@ -268,20 +299,22 @@ public final class TopK {
   }
 
   /** Sorts the kept entries best first into the outputs. */
-  private int drain(int[] outItems, float[] outScores) {
+  private int drain(int[] outItems, int itemsOff, float[] outScores, int scoresOff) {
     int m = size;
-    if (outItems != null && outItems.length < m) {
-      throw new IllegalArgumentException("outItems too small: expected >= " + m + ", got " + outItems.length);
+    if (outItems != null && (itemsOff < 0 || (long) itemsOff + m > outItems.length)) {
+      throw new IllegalArgumentException("outItems too small: expected >= " + ((long) itemsOff + m) + ", got "
+          + outItems.length);
     }
-    if (outScores != null && outScores.length < m) {
-      throw new IllegalArgumentException("outScores too small: expected >= " + m + ", got " + outScores.length);
+    if (outScores != null && (scoresOff < 0 || (long) scoresOff + m > outScores.length)) {
+      throw new IllegalArgumentException("outScores too small: expected >= " + ((long) scoresOff + m) + ", got "
+          + outScores.length);
     }
     sort(0, m);
     if (outItems != null) {
-      System.arraycopy(bufItems, 0, outItems, 0, m);
+      System.arraycopy(bufItems, 0, outItems, itemsOff, m);
     }
     if (outScores != null) {
-      System.arraycopy(bufScores, 0, outScores, 0, m);
+      System.arraycopy(bufScores, 0, outScores, scoresOff, m);
     }
     size = 0;
     kept = 0;

@@ -144,6 +144,39 @@ class DenseKernelsTest {
     }
   }
 
+  /** Column ranges of a pre-packed product equal the same columns of the whole product, bit for bit. */
+  @Test
+  void packedColumnRangesMatchWholeProduct() {
+    for (boolean vector : implementations()) {
+      for (int dim : new int[] {3, 64}) {
+        SplittableRandom r = new SplittableRandom(dim);
+        int nA = 9;
+        int nB = 2 * 1024 + 77;
+        float[] a = gaussian(r, nA * dim);
+        float[] b = gaussian(r, nB * dim);
+        DenseKernels.PackedRows p = DenseKernels.pack(vector, b, 0, nB, dim);
+        float[] whole = new float[nA * nB];
+        DenseKernels.multTransB(a, 0, nA, p, whole);
+        int c = p.chunk();
+        for (int from = 0; from < nB; from += c) {
+          int to = Math.min(nB, from + c + (from == 0 ? c : 0)); // first range spans two chunks
+          float[] part = new float[nA * (to - from)];
+          DenseKernels.multTransB(a, 0, nA, p, from, to, part);
+          for (int i = 0; i < nA; i++) {
+            for (int j = from; j < to; j++) {
+              assertEquals(whole[i * nB + j], part[i * (to - from) + j - from], 0,
+                  (vector ? "simd" : "scalar") + " dim=" + dim + " range [" + from + "," + to + ") at (" + i + "," + j + ")");
+            }
+          }
+          from = to - c;
+        }
+        int misaligned = c + 1;
+        assertThrows(IllegalArgumentException.class,
+            () -> DenseKernels.multTransB(a, 0, nA, p, misaligned, nB, new float[nA * nB]));
+      }
+    }
+  }
+
   @Test
   void firstAboveMatchesLinearScan() {
     for (int seed = 0; seed < 200; seed++) {

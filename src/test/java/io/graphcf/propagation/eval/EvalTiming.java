@@ -44,12 +44,26 @@ public final class EvalTiming {
     System.out.printf(java.util.Locale.ROOT, "scorer construction (packs items): %.3f s%n", (System.nanoTime() - p0) / 1e9);
     int[] ks = Evaluator.defaultKs();
     try (Workers w = Workers.create(threads)) {
+      // the same scorer seen as a plain UserScorer: whole rows scored, then selected
+      UserScorer wholeRows = new UserScorer() {
+        @Override
+        public int numItems() {
+          return scorer.numItems();
+        }
+
+        @Override
+        public void score(int[] u, int from, int to, float[] out) {
+          scorer.score(u, from, to, out);
+        }
+      };
       for (int rep = 0; rep < reps; rep++) {
-        long c0 = cpuNanos();
-        EvalResult res = blockArg > 0 ? Evaluator.evaluate(scorer, d, ks, w, blockArg) : Evaluator.evaluate(scorer, d, ks, w);
-        double cpu = (cpuNanos() - c0) / 1e9;
-        System.out.printf(java.util.Locale.ROOT, "random dim %d: %.3f s wall, %.3f s process CPU (recall@20 %.5f)%n",
-            dim, res.seconds(), cpu, res.recall(20));
+        for (UserScorer sc : new UserScorer[] {scorer, wholeRows}) {
+          long c0 = cpuNanos();
+          EvalResult res = blockArg > 0 ? Evaluator.evaluate(sc, d, ks, w, blockArg) : Evaluator.evaluate(sc, d, ks, w);
+          double cpu = (cpuNanos() - c0) / 1e9;
+          System.out.printf(java.util.Locale.ROOT, "random dim %d, %s: %.3f s wall, %.3f s process CPU (recall@20 %.5f)%n",
+              dim, sc == scorer ? "chunked   " : "whole rows", res.seconds(), cpu, res.recall(20));
+        }
       }
       // scoring alone, one thread, same blocks as the evaluator
       int[] all = Evaluator.usersWithTestItems(d.test());

@@ -225,6 +225,66 @@ class EvaluatorTest {
     }
   }
 
+  /**
+   * The chunked path ({@link ItemRangeScorer}: score an item chunk for the block, select while in
+   * cache) against the whole-row path on the same scorer, and against the full-sort reference on
+   * the materialised scores; items span several ragged chunks.
+   */
+  @Test
+  void chunkedScoringMatchesWholeRows() {
+    for (int dim : new int[] {16, 33}) {
+      SplittableRandom r = new SplittableRandom(dim);
+      int nu = 150;
+      int ni = 1300;
+      Dataset d = randomDataset(r, nu, ni);
+      float[] users = new float[nu * dim];
+      float[] items = new float[ni * dim];
+      for (int i = 0; i < users.length; i++) {
+        users[i] = (float) r.nextGaussian();
+      }
+      for (int i = 0; i < items.length; i++) {
+        items[i] = (float) r.nextGaussian();
+      }
+      EmbeddingScorer chunked = new EmbeddingScorer(users, items, nu, ni, dim);
+      UserScorer wholeRows = new UserScorer() {
+        @Override
+        public int numItems() {
+          return ni;
+        }
+
+        @Override
+        public void score(int[] u, int from, int to, float[] out) {
+          chunked.score(u, from, to, out);
+        }
+      };
+      float[][] s = new float[nu][ni];
+      int[] all = new int[nu];
+      for (int u = 0; u < nu; u++) {
+        all[u] = u;
+      }
+      float[] flat = new float[nu * ni];
+      wholeRows.score(all, 0, nu, flat);
+      for (int u = 0; u < nu; u++) {
+        System.arraycopy(flat, u * ni, s[u], 0, ni);
+      }
+      int[] ks = {5, 20, 50};
+      double[][] ref = ReferenceEvaluator.evaluate(s, d, ks);
+      try (Workers w = Workers.create(2)) {
+        EvalResult a = Evaluator.evaluate(chunked, d, ks, w, 7);
+        EvalResult b = Evaluator.evaluate(wholeRows, d, ks, w, 7);
+        for (int ki = 0; ki < ks.length; ki++) {
+          int k = ks[ki];
+          assertEquals(b.recall(k), a.recall(k), 0, "dim=" + dim + " recall@" + k);
+          assertEquals(b.ndcg(k), a.ndcg(k), 0, "dim=" + dim + " ndcg@" + k);
+          assertEquals(b.precision(k), a.precision(k), 0, "dim=" + dim + " precision@" + k);
+          assertEquals(b.hitRate(k), a.hitRate(k), 0, "dim=" + dim + " hit@" + k);
+          assertEquals(ref[0][ki], a.recall(k), 1e-12, "dim=" + dim + " recall@" + k + " vs reference");
+          assertEquals(ref[2][ki], a.ndcg(k), 1e-12, "dim=" + dim + " ndcg@" + k + " vs reference");
+        }
+      }
+    }
+  }
+
   /** A random split: each user gets a few train and a few test items; some users get no test items. */
   static Dataset randomDataset(SplittableRandom r, int nu, int ni) {
     List<int[]> train = new ArrayList<>();

@@ -77,6 +77,37 @@ class TopKTest {
     }
   }
 
+  /** Feeding a row in ragged chunks gives the same top k as one call. */
+  @Test
+  void streamedChunksMatchOneCall() {
+    TopK one = new TopK(30);
+    TopK streamed = new TopK(30);
+    int[] a = new int[30];
+    int[] b = new int[30];
+    for (int seed = 0; seed < 100; seed++) {
+      SplittableRandom r = new SplittableRandom(seed);
+      int n = 1 + r.nextInt(3000);
+      float[] row = new float[n];
+      for (int i = 0; i < n; i++) {
+        row[i] = r.nextInt(50);
+      }
+      int[] excl = r.ints(r.nextInt(200), 0, n).distinct().sorted().toArray();
+      int k = 1 + r.nextInt(30);
+      int m1 = one.select(row, 0, n, k, excl, 0, excl.length, a, null);
+      streamed.reset(k, excl, 0, excl.length);
+      for (int i0 = 0; i0 < n; ) {
+        int w = Math.min(n - i0, 1 + r.nextInt(700));
+        float[] chunk = new float[w + 3];
+        System.arraycopy(row, i0, chunk, 3, w);
+        streamed.add(chunk, 3, i0, w);
+        i0 += w;
+      }
+      int m2 = streamed.finish(b, null);
+      assertEquals(m1, m2, "seed=" + seed);
+      assertArrayEquals(Arrays.copyOf(a, m1), Arrays.copyOf(b, m2), "seed=" + seed);
+    }
+  }
+
   @Test
   void handExample() {
     // scores 0.5, 0.9, 0.5, -inf, 0.7, NaN; item 1 excluded -> 4 (0.7), 0 (0.5), 2 (0.5, tie: higher index last)
