@@ -26,14 +26,15 @@ import jdk.incubator.vector.VectorSpecies;
  * row and chunk; after merging the chunks in a fixed order, pass 2 recomputes each score tile,
  * forms q_bj = w_b/τ · softmax_bj and accumulates ∂L/∂e_j (rows owned by the chunk) and a per-chunk
  * partial of ∂L/∂g_b, summed in chunk order at the end. Score tiles (64 batch rows × 256 nodes) are
- * register-blocked products against the node tile transposed once per pass (4 rows × 2 vectors of
- * accumulators; a Gowalla step took 6.9 instead of 8.8 process-CPU seconds with it than with
- * {@code DenseKernels.multTransB}, which re-packs the node tile for every row block); the exponentials and the two gradient products use the incubating
- * Vector API (exp is the JDK's SIMD intrinsic; each gradient row is held in vector
+ * register-blocked products (4 rows × 2 vectors of accumulators) against the node tile transposed
+ * once per pass: a Gowalla step took 6.9 process-CPU seconds this way against 8.8 with
+ * {@code DenseKernels.multTransB}, which re-packs the node tile for every row block. The
+ * exponentials and the two gradient products use the incubating Vector API (exp is the JDK's SIMD
+ * intrinsic; each gradient row is held in vector
  * registers while the tile streams past and is stored once).
  */
 final class InfoNce {
-  /** Columns (nodes) per tile: one packed panel of {@link DenseKernels#multTransB}. */
+  /** Columns (nodes) per tile. */
   static final int TILE = 256;
   /** Batch rows per tile. */
   static final int ROWS = 64;
