@@ -248,27 +248,49 @@ class RandomizedSvdTest {
     }
   }
 
-  /** Orthogonal iteration on R̃ᵀR̃ with k vectors (Gram–Schmidt each step); returns √ of Rayleigh quotients. */
+  /**
+   * Orthogonal iteration on R̃ᵀR̃ with k vectors (Gram–Schmidt each step), then Rayleigh–Ritz: the
+   * singular values are √ of the eigenvalues of (R̃X)ᵀ(R̃X) for the final orthonormal X (EJML's
+   * symmetric eigen-solver), descending.
+   */
   static double[] powerIteration(NormalizedAdjacency a, int k, int iters, Workers w) {
     int m = a.numItems();
+    int n = a.numUsers();
     float[] x = new float[m * k];
     SplittableRandom rnd = new SplittableRandom(9);
     for (int t = 0; t < x.length; t++) {
       x[t] = (float) rnd.nextGaussian();
     }
-    float[] y = new float[a.numUsers() * k];
-    double[] sigma = new double[k];
+    float[] y = new float[n * k];
     for (int it = 0; it < iters; it++) {
       gramSchmidt(x, m, k);
       Propagation.usersFromItems(a, x, k, y, w);
-      for (int c = 0; c < k; c++) {
-        double s = 0;
-        for (int u = 0; u < a.numUsers(); u++) {
-          s += (double) y[u * k + c] * y[u * k + c];
-        }
-        sigma[c] = Math.sqrt(s);
-      }
       Propagation.itemsFromUsers(a, y, k, x, w);
+    }
+    gramSchmidt(x, m, k);
+    Propagation.usersFromItems(a, x, k, y, w);
+    DMatrixRMaj g = new DMatrixRMaj(k, k);
+    for (int c = 0; c < k; c++) {
+      for (int d = 0; d < k; d++) {
+        double s = 0;
+        for (int u = 0; u < n; u++) {
+          s += (double) y[u * k + c] * y[u * k + d];
+        }
+        g.set(c, d, s);
+      }
+    }
+    org.ejml.interfaces.decomposition.EigenDecomposition_F64<DMatrixRMaj> eig =
+        DecompositionFactory_DDRM.eig(k, false, true);
+    assertTrue(eig.decompose(g));
+    double[] sigma = new double[k];
+    for (int c = 0; c < k; c++) {
+      sigma[c] = Math.sqrt(Math.max(0, eig.getEigenvalue(c).getReal()));
+    }
+    java.util.Arrays.sort(sigma);
+    for (int c = 0; c < k / 2; c++) {
+      double t = sigma[c];
+      sigma[c] = sigma[k - 1 - c];
+      sigma[k - 1 - c] = t;
     }
     return sigma;
   }
