@@ -543,10 +543,8 @@ public final class LightGclTrainer implements EpochTrainer {
     writer.putMatrix("item_embedding", sumItems, numItems, dim);
     writer.putMatrix("ego_user", egoUsers, numUsers, dim);
     writer.putMatrix("ego_item", egoItems, numItems, dim);
-    writer.putMatrix("adam_m_user", adamUsers.firstMoment(), numUsers, dim);
-    writer.putMatrix("adam_v_user", adamUsers.secondMoment(), numUsers, dim);
-    writer.putMatrix("adam_m_item", adamItems.firstMoment(), numItems, dim);
-    writer.putMatrix("adam_v_item", adamItems.secondMoment(), numItems, dim);
+    adamUsers.save(writer, "adam_user", numUsers, dim);
+    adamItems.save(writer, "adam_item", numItems, dim);
     writer.putMatrix("svd_u", svd.u(), numUsers, svd.rank());
     writer.putMatrix("svd_s", svd.s(), 1, svd.rank());
     writer.putMatrix("svd_v", svd.v(), numItems, svd.rank());
@@ -567,8 +565,8 @@ public final class LightGclTrainer implements EpochTrainer {
     if (steps < 0) {
       throw new IllegalArgumentException("checkpoint state has no 'adam_steps': " + state);
     }
-    adamUsers.restore(reader.matrix("adam_m_user").data(), reader.matrix("adam_v_user").data(), steps);
-    adamItems.restore(reader.matrix("adam_m_item").data(), reader.matrix("adam_v_item").data(), steps);
+    adamUsers.restore(reader, "adam_user", steps);
+    adamItems.restore(reader, "adam_item", steps);
     FloatMatrix u = reader.matrix("svd_u");
     FloatMatrix s = reader.matrix("svd_s");
     FloatMatrix v = reader.matrix("svd_v");

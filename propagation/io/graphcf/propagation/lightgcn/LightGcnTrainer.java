@@ -659,10 +659,8 @@ public final class LightGcnTrainer implements EpochTrainer {
     writer.putMatrix("item_embedding", finalItems, numItems, dim);
     writer.putMatrix("ego_user", egoUsers, numUsers, dim);
     writer.putMatrix("ego_item", egoItems, numItems, dim);
-    writer.putMatrix("adam_m_user", adamUsers.firstMoment(), numUsers, dim);
-    writer.putMatrix("adam_v_user", adamUsers.secondMoment(), numUsers, dim);
-    writer.putMatrix("adam_m_item", adamItems.firstMoment(), numItems, dim);
-    writer.putMatrix("adam_v_item", adamItems.secondMoment(), numItems, dim);
+    adamUsers.save(writer, "adam_user", numUsers, dim);
+    adamItems.save(writer, "adam_item", numItems, dim);
   }
 
   @Override
@@ -680,12 +678,8 @@ public final class LightGcnTrainer implements EpochTrainer {
     if (steps < 0) {
       throw new IllegalArgumentException("checkpoint state has no 'adam_steps': " + state);
     }
-    FloatMatrix mu = reader.matrix("adam_m_user");
-    FloatMatrix vu = reader.matrix("adam_v_user");
-    FloatMatrix mi = reader.matrix("adam_m_item");
-    FloatMatrix vi = reader.matrix("adam_v_item");
-    adamUsers.restore(mu.data(), vu.data(), steps);
-    adamItems.restore(mi.data(), vi.data(), steps);
+    adamUsers.restore(reader, "adam_user", steps);
+    adamItems.restore(reader, "adam_item", steps);
     finalValid = false;
   }
 

@@ -1,6 +1,9 @@
 package io.graphcf.propagation.train;
 
 import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.model.ModelReader;
+import io.graphcf.propagation.model.ModelWriter;
+import java.io.IOException;
 
 /**
  * Adam (Kingma &amp; Ba, 2015) over one flat parameter array, with PyTorch's semantics: every
@@ -137,5 +140,16 @@ public final class Adam {
     System.arraycopy(first, 0, m, 0, m.length);
     System.arraycopy(second, 0, v, 0, v.length);
     this.step = steps;
+  }
+
+  /** Saves the moments as model entries {@code PREFIX_m} and {@code PREFIX_v} ({@code rows × cols}). */
+  public void save(ModelWriter writer, String prefix, int rows, int cols) throws IOException {
+    writer.putMatrix(prefix + "_m", m, rows, cols);
+    writer.putMatrix(prefix + "_v", v, rows, cols);
+  }
+
+  /** Restores moments written by {@link #save(ModelWriter, String, int, int)}, at step {@code steps}. */
+  public void restore(ModelReader reader, String prefix, long steps) throws IOException {
+    restore(reader.matrix(prefix + "_m").data(), reader.matrix(prefix + "_v").data(), steps);
   }
 }

@@ -211,10 +211,8 @@ public final class UltraGcnTrainer implements EpochTrainer {
   public void save(ModelWriter writer) throws IOException {
     writer.putMatrix("user_embedding", userEmb, numUsers, dim);
     writer.putMatrix("item_embedding", itemEmb, numItems, dim);
-    writer.putMatrix("adam_user_m", adamUsers.firstMoment(), numUsers, dim);
-    writer.putMatrix("adam_user_v", adamUsers.secondMoment(), numUsers, dim);
-    writer.putMatrix("adam_item_m", adamItems.firstMoment(), numItems, dim);
-    writer.putMatrix("adam_item_v", adamItems.secondMoment(), numItems, dim);
+    adamUsers.save(writer, "adam_user", numUsers, dim);
+    adamItems.save(writer, "adam_item", numItems, dim);
   }
 
   @Override
@@ -233,10 +231,8 @@ public final class UltraGcnTrainer implements EpochTrainer {
     if (steps < 0) {
       throw new IllegalArgumentException("resume state lacks adam_steps: " + state);
     }
-    adamUsers.restore(checked(reader.matrix("adam_user_m"), numUsers, "adam_user_m"),
-        checked(reader.matrix("adam_user_v"), numUsers, "adam_user_v"), steps);
-    adamItems.restore(checked(reader.matrix("adam_item_m"), numItems, "adam_item_m"),
-        checked(reader.matrix("adam_item_v"), numItems, "adam_item_v"), steps);
+    adamUsers.restore(reader, "adam_user", steps);
+    adamItems.restore(reader, "adam_item", steps);
     lastEpoch = state.path("epoch").asInt(0);
   }
 

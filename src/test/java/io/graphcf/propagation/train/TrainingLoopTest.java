@@ -204,7 +204,7 @@ class TrainingLoopTest {
       }
       ModelReader a = ModelReader.open(whole);
       ModelReader b = ModelReader.open(killed);
-      for (String name : new String[] {"ego_user", "ego_item", "adam_m_user", "adam_v_item", "user_embedding"}) {
+      for (String name : new String[] {"ego_user", "ego_item", "adam_user_m", "adam_item_v", "user_embedding"}) {
         assertArrayEquals(a.matrix(name).data(), b.matrix(name).data(), name + ", threads=" + threads);
       }
       JsonNode ha = a.meta().at("/state/history");
