@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.openhft.chronicle.hash.VanillaGlobalMutableState;
@@ -57,6 +58,7 @@ public final class IdDictionary implements Closeable {
   private final Path forwardPath;
   private final Object lock = new Object();
   private volatile ChronicleMap<String, Integer> forward;
+  private volatile Object2IntOpenHashMap<String> heapForward;
   private volatile boolean closed;
 
   private IdDictionary(String name, MappedFile reverse, int size, Path forwardPath) {
@@ -218,6 +220,10 @@ public final class IdDictionary implements Closeable {
    * {@link CorruptFileException} (call {@link #openForward()} first to get it checked).
    */
   public int ordinal(String externalId) {
+    Object2IntOpenHashMap<String> h = heapForward;
+    if (h != null) {
+      return h.getInt(externalId);
+    }
     ChronicleMap<String, Integer> m = forward;
     if (m == null) {
       try {
@@ -228,6 +234,25 @@ public final class IdDictionary implements Closeable {
     }
     Integer o = m.get(externalId);
     return o == null ? -1 : o;
+  }
+
+  /**
+   * Builds a heap hash map of the forward mapping from the checksummed reverse file, after which
+   * {@link #ordinal(String)} no longer touches Chronicle Map. Serving uses this for dictionaries
+   * that fit comfortably on the heap: it costs tens of milliseconds for ~10^5 ids, where the first
+   * Chronicle Map lookup in a JVM pays ~2 s of code generation. Idempotent and thread-safe; the
+   * map is read-only once published.
+   */
+  public void loadForwardOnHeap() {
+    if (heapForward != null) {
+      return;
+    }
+    Object2IntOpenHashMap<String> h = new Object2IntOpenHashMap<>(size);
+    h.defaultReturnValue(-1);
+    for (int o = 0; o < size; o++) {
+      h.put(externalId(o), o);
+    }
+    heapForward = h;
   }
 
   /** Opens and verifies the forward map now if it is not open yet (idempotent, thread-safe). */

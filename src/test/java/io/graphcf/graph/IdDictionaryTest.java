@@ -48,6 +48,22 @@ class IdDictionaryTest {
   }
 
   @Test
+  void heapForwardMapAgreesWithChronicle() throws Exception {
+    List<String> ids = ids(300);
+    IdDictionary.write("items", ids, tmp.resolve("h.ids"), tmp.resolve("h.fwd"));
+    try (IdDictionary chronicle = IdDictionary.open("items", tmp.resolve("h.ids"), tmp.resolve("h.fwd"), 300);
+        IdDictionary heap = IdDictionary.open("items", tmp.resolve("h.ids"), tmp.resolve("h.fwd"), 300)) {
+      heap.loadForwardOnHeap();
+      heap.loadForwardOnHeap(); // idempotent
+      for (String id : ids) {
+        assertEquals(chronicle.ordinal(id), heap.ordinal(id), "id " + id);
+      }
+      assertEquals(-1, heap.ordinal("never-seen"));
+      assertEquals(-1, heap.ordinal(""));
+    }
+  }
+
+  @Test
   void emptyDictionary() throws Exception {
     IdDictionary.write("items", List.of(), tmp.resolve("e.ids"), tmp.resolve("e.fwd"));
     try (IdDictionary d = IdDictionary.open("items", tmp.resolve("e.ids"), tmp.resolve("e.fwd"), 0)) {
