@@ -227,7 +227,7 @@ public final class GraphStats {
     row(sb, "items", String.format(Locale.ROOT, "%,d", items));
     row(sb, "train interactions", String.format(Locale.ROOT, "%,d", train));
     row(sb, "test interactions", String.format(Locale.ROOT, "%,d", test));
-    row(sb, "density", String.format(Locale.ROOT, "%.6f", density));
+    row(sb, "density (train)", String.format(Locale.ROOT, "%.6f", density));
     sb.append(String.format(Locale.ROOT, "%-22s %8s %8s %8s %8s %8s %10s%n", "degree", "min", "p50", "p90", "p99",
         "max", "mean"));
     degreeRow(sb, "  users", userDegrees);
