@@ -49,6 +49,7 @@ public final class GraphCf {
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     VERBOSE.set(false);
     CommandLine cl = new CommandLine(GraphCf.class);
+    addHelpOptions(cl);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(GraphCf::exitCode);
@@ -70,6 +71,16 @@ public final class GraphCf {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** Gives every subcommand {@code -h/--help} and {@code -V/--version}, as the root has. */
+  private static void addHelpOptions(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      addHelpOptions(sub);
+    }
   }
 
   static String message(Throwable ex) {
