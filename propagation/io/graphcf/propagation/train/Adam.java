@@ -41,19 +41,35 @@ public final class Adam {
 
   /** Applies one step to {@code params} with gradient {@code grad} (same length). */
   public void step(float[] params, float[] grad, Workers workers) {
+    beginStep(params, grad);
+    // θ ← θ − lr · m̂ / (sqrt(v̂) + ε), m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t)
+    float stepSize = stepSize();
+    float invSqrtBc2 = invSqrtBiasCorrection2();
+    int n = m.length;
+    workers.run(tasks(), t -> update(params, grad, t * CHUNK, Math.min(n, (t + 1) * CHUNK), stepSize, invSqrtBc2));
+  }
+
+  /** Checks shapes and advances the step count (bias corrections use the new count). */
+  private void beginStep(float[] params, float[] grad) {
     if (params.length != m.length || grad.length != m.length) {
       throw new IllegalArgumentException("size mismatch: optimiser=" + m.length + ", params=" + params.length
           + ", grad=" + grad.length);
     }
     step++;
-    float bc1 = (float) (1.0 - Math.pow(beta1, step));
-    float bc2 = (float) (1.0 - Math.pow(beta2, step));
-    // θ ← θ − lr · m̂ / (sqrt(v̂) + ε), m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t)
-    float stepSize = lr / bc1;
-    float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
-    int n = m.length;
-    int tasks = (n + CHUNK - 1) / CHUNK;
-    workers.run(tasks, t -> update(params, grad, t * CHUNK, Math.min(n, (t + 1) * CHUNK), stepSize, invSqrtBc2));
+  }
+
+  /** lr / (1 − β1^t). */
+  private float stepSize() {
+    return lr / (float) (1.0 - Math.pow(beta1, step));
+  }
+
+  /** 1 / sqrt(1 − β2^t). */
+  private float invSqrtBiasCorrection2() {
+    return (float) (1.0 / Math.sqrt((float) (1.0 - Math.pow(beta2, step))));
+  }
+
+  private int tasks() {
+    return (m.length + CHUNK - 1) / CHUNK;
   }
 
   private void update(float[] p, float[] g, int from, int to, float stepSize, float invSqrtBc2) {
@@ -80,18 +96,11 @@ public final class Adam {
    * afterwards, ready for the next batch. One pass over the arrays instead of three.
    */
   public void stepWithL2(float[] params, float[] grad, float l2, Workers workers) {
-    if (params.length != m.length || grad.length != m.length) {
-      throw new IllegalArgumentException("size mismatch: optimiser=" + m.length + ", params=" + params.length
-          + ", grad=" + grad.length);
-    }
-    step++;
-    float bc1 = (float) (1.0 - Math.pow(beta1, step));
-    float bc2 = (float) (1.0 - Math.pow(beta2, step));
-    float stepSize = lr / bc1;
-    float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+    beginStep(params, grad);
+    float stepSize = stepSize();
+    float invSqrtBc2 = invSqrtBiasCorrection2();
     int n = m.length;
-    int tasks = (n + CHUNK - 1) / CHUNK;
-    workers.run(tasks, t -> updateL2(params, grad, l2, t * CHUNK, Math.min(n, (t + 1) * CHUNK), stepSize,
+    workers.run(tasks(), t -> updateL2(params, grad, l2, t * CHUNK, Math.min(n, (t + 1) * CHUNK), stepSize,
         invSqrtBc2));
   }
 
