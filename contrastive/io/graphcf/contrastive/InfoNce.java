@@ -1,5 +1,6 @@
 package io.graphcf.contrastive;
 
+import io.graphcf.propagation.VectorMath;
 import io.graphcf.propagation.Workers;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -244,9 +245,10 @@ final class InfoNce {
     int c = 0;
     FloatVector acc = FloatVector.zero(S);
     for (; c + L <= n; c += L) {
-      acc = acc.add(FloatVector.fromArray(S, x, o + c).fma(a, -m).lanewise(VectorOperators.EXP));
+      // exp(a·x − m) with a·x ≤ m: the tier-independent exp and a fixed-order lane sum
+      acc = acc.add(VectorMath.expNonPositive(FloatVector.fromArray(S, x, o + c).fma(a, -m)));
     }
-    float r = acc.reduceLanes(VectorOperators.ADD);
+    float r = VectorMath.sumLanes(acc);
     for (; c < n; c++) {
       r += (float) Math.exp(x[o + c] * a - m);
     }
@@ -257,7 +259,7 @@ final class InfoNce {
   static void scaledSoftmax(float[] x, int o, int n, float a, float l, float w) {
     int c = 0;
     for (; c + L <= n; c += L) {
-      FloatVector.fromArray(S, x, o + c).fma(a, -l).lanewise(VectorOperators.EXP).mul(w).intoArray(x, o + c);
+      VectorMath.expNonPositive(FloatVector.fromArray(S, x, o + c).fma(a, -l)).mul(w).intoArray(x, o + c);
     }
     for (; c < n; c++) {
       x[o + c] = w * (float) Math.exp(x[o + c] * a - l);

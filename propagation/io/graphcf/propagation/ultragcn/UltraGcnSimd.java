@@ -1,7 +1,7 @@
 package io.graphcf.propagation.ultragcn;
 
+import io.graphcf.propagation.VectorMath;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,73 +19,16 @@ final class UltraGcnSimd {
   /** Pairs whose scores and coefficients are computed together, lane-wise. */
   static final int CHUNK = 64;
 
-  private static final float LOG2E = 1.44269504f;
-  private static final float LN2_HI = 0.693145752f;
-  private static final float LN2_LO = 1.42860677e-6f;
 
   private UltraGcnSimd() {}
-
-  /**
-   * Σ of the lanes in a fixed order. {@code reduceLanes} and the SVML-backed {@code EXP}/{@code LOG1P}
-   * may round differently once C2 intrinsifies them than in the interpreter's fallback, which
-   * would make results depend on JIT timing; lane stores, adds, multiplies and FMAs are exact IEEE
-   * operations in every tier.
-   */
-  static float sum(FloatVector v, float[] lanes) {
-    v.intoArray(lanes, 0);
-    float s = 0;
-    for (int x = 0; x < L; x++) {
-      s += lanes[x];
-    }
-    return s;
-  }
-
-  /**
-   * e^t for t ≤ 0 (flushed to e^−87 ≈ 1.6e−38 below): t = n·ln2 + r with |r| ≤ ln2/2, e^r by its
-   * degree-7 Taylor polynomial (relative error below 2e−7), 2^n through the exponent bits.
-   */
-  static FloatVector expNonPositive(FloatVector t) {
-    FloatVector tc = t.max(-87f);
-    IntVector ni = (IntVector) tc.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
-    FloatVector n = (FloatVector) ni.convert(VectorOperators.I2F, 0);
-    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
-    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-    FloatVector p = FloatVector.broadcast(S, 1f / 5040);
-    p = p.fma(r, FloatVector.broadcast(S, 1f / 720));
-    p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
-    p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
-    p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
-    p = p.fma(r, FloatVector.broadcast(S, 0.5f));
-    p = p.fma(r, FloatVector.broadcast(S, 1f));
-    p = p.fma(r, FloatVector.broadcast(S, 1f));
-    FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    return p.mul(scale);
-  }
-
-  /**
-   * log(1 + e) for 0 ≤ e ≤ 1: 2·atanh(z) with z = e/(2 + e) ≤ 1/3, by its series up to z¹³
-   * (relative error below 2e−8 before rounding).
-   */
-  static FloatVector log1pUnit(FloatVector e) {
-    FloatVector z = e.div(e.add(2f));
-    FloatVector z2 = z.mul(z);
-    FloatVector p = FloatVector.broadcast(S, 1f / 13);
-    p = p.fma(z2, FloatVector.broadcast(S, 1f / 11));
-    p = p.fma(z2, FloatVector.broadcast(S, 1f / 9));
-    p = p.fma(z2, FloatVector.broadcast(S, 1f / 7));
-    p = p.fma(z2, FloatVector.broadcast(S, 1f / 5));
-    p = p.fma(z2, FloatVector.broadcast(S, 1f / 3));
-    p = p.fma(z2, FloatVector.broadcast(S, 1f));
-    return p.mul(z).mul(2f);
-  }
 
   /** Lane-wise {@link #expNonPositive} and {@link #log1pUnit} over arrays (tests). */
   static void expAndLog1p(float[] t, float[] exp, float[] log1p, int n) {
     int q = 0;
     for (; q + L <= n; q += L) {
-      FloatVector e = expNonPositive(FloatVector.fromArray(S, t, q));
+      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(S, t, q));
       e.intoArray(exp, q);
-      log1pUnit(e).intoArray(log1p, q);
+      VectorMath.log1pUnit(e).intoArray(log1p, q);
     }
     for (; q < n; q++) {
       exp[q] = (float) Math.exp(Math.max(t[q], -87f));
@@ -122,7 +65,7 @@ final class UltraGcnSimd {
         for (int x = 0; x < vd; x += L) {
           acc = FloatVector.fromArray(S, bUsers, bo + x).fma(FloatVector.fromArray(S, itemEmb, jo + x), acc);
         }
-        float s = sum(acc, lanes);
+        float s = VectorMath.sum(acc, lanes);
         for (int x = vd; x < d; x++) {
           s += bUsers[bo + x] * itemEmb[jo + x];
         }
@@ -136,15 +79,15 @@ final class UltraGcnSimd {
       for (; q + L <= n; q += L) {
         FloatVector s = FloatVector.fromArray(S, sc, q);
         FloatVector w = FloatVector.fromArray(S, wt, q);
-        FloatVector e = expNonPositive(s.abs().neg());
+        FloatVector e = VectorMath.expNonPositive(s.abs().neg());
         FloatVector onePlus = e.add(1f);
-        FloatVector sp = s.max(0f).add(log1pUnit(e));
+        FloatVector sp = s.max(0f).add(VectorMath.log1pUnit(e));
         lossAcc = w.fma(sp, lossAcc);
         // σ(s) = 1/(1+e) for s ≥ 0, e/(1+e) otherwise
         FloatVector num = e.blend(1f, s.compare(VectorOperators.GE, 0f));
         w.mul(num.div(onePlus)).intoArray(wt, q);
       }
-      double chunkLoss = sum(lossAcc, lanes);
+      double chunkLoss = VectorMath.sum(lossAcc, lanes);
       for (; q < n; q++) {
         float s = sc[q];
         double e = Math.exp(-Math.abs(s));

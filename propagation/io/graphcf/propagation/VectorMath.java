@@ -1,0 +1,88 @@
+package io.graphcf.propagation;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector math that gives the same bits in every JIT tier. On JDK 17, {@code reduceLanes(ADD)} and
+ * the SVML-backed {@code lanewise(EXP/LOG1P)} may round differently once C2 intrinsifies them than
+ * in the interpreter's Java fallback, so a kernel using them depends on JIT timing and a model is
+ * not reproducible for a seed. Lane stores, adds, multiplies and FMAs are exact IEEE operations in
+ * every tier; everything here is built from those. Load only when {@code jdk.incubator.vector} is
+ * present.
+ */
+public final class VectorMath {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final float LOG2E = 1.44269504f;
+  private static final float LN2_HI = 0.693145752f;
+  private static final float LN2_LO = 1.42860677e-6f;
+
+  private VectorMath() {}
+
+  /**
+   * Σ of the lanes in a fixed order. {@code reduceLanes} and the SVML-backed {@code EXP}/{@code LOG1P}
+   * may round differently once C2 intrinsifies them than in the interpreter's fallback, which
+   * would make results depend on JIT timing; lane stores, adds, multiplies and FMAs are exact IEEE
+   * operations in every tier.
+   */
+  public static float sum(FloatVector v, float[] lanes) {
+    v.intoArray(lanes, 0);
+    float s = 0;
+    for (int x = 0; x < L; x++) {
+      s += lanes[x];
+    }
+    return s;
+  }
+
+  /**
+   * e^t for t ≤ 0 (flushed to e^−87 ≈ 1.6e−38 below): t = n·ln2 + r with |r| ≤ ln2/2, e^r by its
+   * degree-7 Taylor polynomial (relative error below 2e−7), 2^n through the exponent bits.
+   */
+  public static FloatVector expNonPositive(FloatVector t) {
+    FloatVector tc = t.max(-87f);
+    IntVector ni = (IntVector) tc.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
+    FloatVector n = (FloatVector) ni.convert(VectorOperators.I2F, 0);
+    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
+    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+    FloatVector p = FloatVector.broadcast(S, 1f / 5040);
+    p = p.fma(r, FloatVector.broadcast(S, 1f / 720));
+    p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
+    p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+    p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+    p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+    p = p.fma(r, FloatVector.broadcast(S, 1f));
+    p = p.fma(r, FloatVector.broadcast(S, 1f));
+    FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    return p.mul(scale);
+  }
+
+  /**
+   * log(1 + e) for 0 ≤ e ≤ 1: 2·atanh(z) with z = e/(2 + e) ≤ 1/3, by its series up to z¹³
+   * (relative error below 2e−8 before rounding).
+   */
+  public static FloatVector log1pUnit(FloatVector e) {
+    FloatVector z = e.div(e.add(2f));
+    FloatVector z2 = z.mul(z);
+    FloatVector p = FloatVector.broadcast(S, 1f / 13);
+    p = p.fma(z2, FloatVector.broadcast(S, 1f / 11));
+    p = p.fma(z2, FloatVector.broadcast(S, 1f / 9));
+    p = p.fma(z2, FloatVector.broadcast(S, 1f / 7));
+    p = p.fma(z2, FloatVector.broadcast(S, 1f / 5));
+    p = p.fma(z2, FloatVector.broadcast(S, 1f / 3));
+    p = p.fma(z2, FloatVector.broadcast(S, 1f));
+    return p.mul(z).mul(2f);
+  }
+
+
+  /** Σ of the lanes in lane order, without a scratch array (for calls outside inner loops). */
+  public static float sumLanes(FloatVector v) {
+    float s = 0;
+    for (int x = 0; x < L; x++) {
+      s += v.lane(x);
+    }
+    return s;
+  }
+}
