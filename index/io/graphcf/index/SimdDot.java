@@ -1,42 +1,64 @@
 package io.graphcf.index;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The inner product with the JDK 17 incubating Vector API: two vector accumulators of fused
- * multiply-adds (dim 64 on AVX2 = 8 FMAs), one lane reduction, a scalar tail. Loaded only through
- * {@link VectorOps} when {@code jdk.incubator.vector} is in the boot layer (every graphcf JVM adds
- * it); deterministic for a given machine, rounding differs from the scalar loop by ~1e-7 relative.
+ * multiply-adds (dim 64 on AVX2 = 8 FMAs), a fixed-order pairwise lane sum, a scalar tail. Loaded
+ * only through {@link VectorOps} when {@code jdk.incubator.vector} is in the boot layer (every
+ * graphcf JVM adds it). The lane sum is built from lane permutations and adds, exact IEEE
+ * operations in every JIT tier, instead of {@code reduceLanes(ADD)}, whose rounding may change once
+ * C2 intrinsifies it (see {@code io.graphcf.propagation.VectorMath}); so the same query gives the
+ * same scores and order in the interpreter, C1 and C2. Rounding differs from the scalar loop by
+ * ~1e-7 relative.
  */
 final class SimdDot {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  // lane i ↔ lane i ^ d; (… & (L − 1)) keeps the unused wider shuffles in range
+  private static final VectorShuffle<Float> SWAP1 = VectorShuffle.fromOp(S, i -> (i ^ 1) & (L - 1));
+  private static final VectorShuffle<Float> SWAP2 = VectorShuffle.fromOp(S, i -> (i ^ 2) & (L - 1));
+  private static final VectorShuffle<Float> SWAP4 = VectorShuffle.fromOp(S, i -> (i ^ 4) & (L - 1));
+  private static final VectorShuffle<Float> SWAP8 = VectorShuffle.fromOp(S, i -> (i ^ 8) & (L - 1));
 
   private SimdDot() {}
 
   static boolean usable() {
-    return S.length() >= 4;
+    return L >= 4 && L <= 16;
   }
 
   static float dot(float[] x, int xOff, float[] y, int yOff, int dim) {
-    int l = S.length();
     int k = 0;
     FloatVector a0 = FloatVector.zero(S);
     FloatVector a1 = FloatVector.zero(S);
     // s = Σ_k x_k y_k, two vector lanes of FMAs
-    for (; k + 2 * l <= dim; k += 2 * l) {
+    for (; k + 2 * L <= dim; k += 2 * L) {
       a0 = FloatVector.fromArray(S, x, xOff + k).fma(FloatVector.fromArray(S, y, yOff + k), a0);
-      a1 = FloatVector.fromArray(S, x, xOff + k + l).fma(FloatVector.fromArray(S, y, yOff + k + l), a1);
+      a1 = FloatVector.fromArray(S, x, xOff + k + L).fma(FloatVector.fromArray(S, y, yOff + k + L), a1);
     }
-    if (k + l <= dim) {
+    if (k + L <= dim) {
       a0 = FloatVector.fromArray(S, x, xOff + k).fma(FloatVector.fromArray(S, y, yOff + k), a0);
-      k += l;
+      k += L;
     }
-    float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+    float s = laneSum(a0.add(a1));
     for (; k < dim; k++) {
       s += x[xOff + k] * y[yOff + k];
     }
     return s;
+  }
+
+  /** Σ of the lanes by pairwise halving (L = 4, 8 or 16), the same bits in every JIT tier. */
+  static float laneSum(FloatVector v) {
+    if (L >= 16) {
+      v = v.add(v.rearrange(SWAP8));
+    }
+    if (L >= 8) {
+      v = v.add(v.rearrange(SWAP4));
+    }
+    v = v.add(v.rearrange(SWAP2));
+    v = v.add(v.rearrange(SWAP1));
+    return v.lane(0);
   }
 }
