@@ -41,6 +41,8 @@ final class UltraGcnObjective {
   static final int BLOCK = 1 << BLOCK_BITS;
   /** Fixed groups of buckets, each with its own user-gradient buffer. */
   static final int GROUPS = 8;
+  /** Ints or floats in one cache line: padding between per-thread scratch arrays. */
+  private static final int PAD = 16;
   /** Whether the Vector API kernel can run in this JVM. */
   static final boolean SIMD_AVAILABLE =
       ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && UltraGcnSimd.usable();
@@ -82,7 +84,6 @@ final class UltraGcnObjective {
   private final float[][] chunkScores;
   private final float[][] chunkWeights;
   private final float[][] laneScratch;
-  private final NegativeStream[] streams;
 
   UltraGcnObjective(Interactions train, ItemItemConstraint ii, UltraGcnParams p, int parts) {
     this(train, ii, p, parts, SIMD_AVAILABLE);
@@ -136,19 +137,16 @@ final class UltraGcnObjective {
     this.posRecItem = new int[maxBatch * (1 + k)];
     this.posRecCoef = new float[maxBatch * (1 + k)];
     this.samples = new int[pairs];
-    this.partCounts = new int[parts][buckets];
+    // per-thread scratch gets a cache line of padding at its end, so no two threads write one line
+    this.partCounts = new int[parts][buckets + PAD];
     this.pairB = new int[pairs];
     this.pairJ = new int[pairs];
     this.bucketStart = new int[buckets + 1];
     this.groupGrad = new float[GROUPS][maxBatch * dim];
     this.groupLoss = new double[GROUPS];
-    this.chunkScores = new float[GROUPS][simd ? UltraGcnSimd.CHUNK : 0];
-    this.chunkWeights = new float[GROUPS][simd ? UltraGcnSimd.CHUNK : 0];
-    this.laneScratch = new float[GROUPS][simd ? 64 : 0];
-    this.streams = new NegativeStream[parts];
-    for (int t = 0; t < parts; t++) {
-      streams[t] = new NegativeStream();
-    }
+    this.chunkScores = new float[GROUPS][simd ? UltraGcnSimd.CHUNK + PAD : 0];
+    this.chunkWeights = new float[GROUPS][simd ? UltraGcnSimd.CHUNK + PAD : 0];
+    this.laneScratch = new float[GROUPS][simd ? 64 + PAD : 0];
   }
 
   /**
@@ -229,7 +227,6 @@ final class UltraGcnObjective {
     final int d = dim;
     final int[] counts = partCounts[t];
     Arrays.fill(counts, 0);
-    final NegativeStream rng = streams[t];
     final int[] smp = samples;
     for (int b = rangeStart(n, t); b < rangeStart(n, t + 1); b++) {
       int u = users[from + b];
@@ -259,9 +256,21 @@ final class UltraGcnObjective {
       // negatives: uniform over all items, with replacement
       int so = b * negatives;
       if (fixedNegatives == null) {
-        rng.reset(sampleKey, from + b);
+        // the stream's state lives in a register: a per-thread stream object written on every
+        // draw shared its cache line with the other thread's and cost ~30% CPU with 2 threads
+        long st = streamSeed(sampleKey, from + b);
+        final int bound = numItems;
         for (int x = 0; x < negatives; x++) {
-          int j = rng.nextInt(numItems);
+          st += GOLDEN;
+          long prod = (mix64(st) >>> 32) * bound;
+          if ((prod & MASK32) < bound) {
+            long threshold = (0x100000000L - bound) % bound;
+            while ((prod & MASK32) < threshold) {
+              st += GOLDEN;
+              prod = (mix64(st) >>> 32) * bound;
+            }
+          }
+          int j = (int) (prod >>> 32);
           smp[so + x] = j;
           counts[j >>> BLOCK_BITS]++;
         }
