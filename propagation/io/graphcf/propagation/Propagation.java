@@ -43,6 +43,71 @@ public final class Propagation {
     });
   }
 
+  /** Receives the rows of a product block by block (see {@link #propagateBlocks}). */
+  @FunctionalInterface
+  public interface RowBlocks {
+    /**
+     * Rows {@code [from, from + n)} of the users' half ({@code users} true: R̃ · items) or the items'
+     * half (R̃ᵀ · users) of Â·X, row-major in {@code block[0 .. n·dim)}. The block is scratch that the
+     * next call overwrites; calls for disjoint row ranges run concurrently.
+     */
+    void accept(boolean users, int from, int n, float[] block);
+  }
+
+  /** Rows per block of {@link #propagateBlocks}: 32 rows of dim 64 are 8 KiB, resident in L1. */
+  public static final int BLOCK_ROWS = 32;
+
+  /** Scratch for {@link #propagateBlocks}: one block per task; allocate once and reuse. */
+  public static float[][] blockScratch(NormalizedAdjacency a, int dim) {
+    return new float[a.userPartition().length + a.itemPartition().length - 2][BLOCK_ROWS * dim];
+  }
+
+  /**
+   * One application of Â as {@link #propagate} computes it, bit for bit, but handed to {@code sink} in
+   * blocks of at most {@link #BLOCK_ROWS} consecutive rows instead of written to output arrays: a
+   * consumer that needs each row once (an optimiser step on a gradient) reads it from L1 and the
+   * product never writes, or re-reads, a full-size output. Parallel over the same nnz-balanced ranges.
+   */
+  public static void propagateBlocks(NormalizedAdjacency a, float[] users, float[] items, int dim, float[][] scratch,
+      RowBlocks sink, Workers workers) {
+    checkShape("users", users, a.numUsers(), dim);
+    checkShape("items", items, a.numItems(), dim);
+    int[] ub = a.userPartition();
+    int[] ib = a.itemPartition();
+    int nu = ub.length - 1;
+    int tasks = nu + ib.length - 1;
+    if (scratch.length < tasks) {
+      throw new IllegalArgumentException("scratch blocks: expected >= " + tasks + ", got " + scratch.length);
+    }
+    for (float[] b : scratch) {
+      if (b.length < BLOCK_ROWS * dim) {
+        throw new IllegalArgumentException("scratch block length: expected >= " + (BLOCK_ROWS * dim) + ", got "
+            + b.length);
+      }
+    }
+    int[] uPtr = a.graph().userItems().rowPtr();
+    int[] uIdx = a.graph().userItems().colIdx();
+    float[] uw = a.userWeights();
+    int[] iPtr = a.graph().itemUsers().rowPtr();
+    int[] iIdx = a.graph().itemUsers().colIdx();
+    float[] iw = a.itemWeights();
+    workers.run(tasks, t -> {
+      boolean u = t < nu;
+      int from = u ? ub[t] : ib[t - nu];
+      int to = u ? ub[t + 1] : ib[t - nu + 1];
+      float[] block = scratch[t];
+      for (int r = from; r < to; r += BLOCK_ROWS) {
+        int end = Math.min(to, r + BLOCK_ROWS);
+        if (u) {
+          SparseKernels.gatherBlock(uPtr, uIdx, uw, items, dim, r, end, block);
+        } else {
+          SparseKernels.gatherBlock(iPtr, iIdx, iw, users, dim, r, end, block);
+        }
+        sink.accept(u, r, end - r, block);
+      }
+    });
+  }
+
   /** outUsers = R̃ · items: {@code outUsers[u,:] = Σ_i Â[u,i] · items[i,:]}. */
   public static void usersFromItems(NormalizedAdjacency a, float[] items, int dim, float[] outUsers, Workers workers) {
     usersFromItems(a, a.userWeights(), items, dim, outUsers, workers);

@@ -50,6 +50,17 @@ final class SparseKernels {
     }
   }
 
+  /** Rows [from, to) of the gather into {@code block}: row r lands at {@code (r − from)·dim}. */
+  static void gatherBlock(int[] ptr, int[] idx, float[] w, float[] x, int dim, int from, int to, float[] block) {
+    if (VECTOR) {
+      VectorKernels.gatherBlock(ptr, idx, w, x, dim, from, to, block);
+    } else {
+      for (int r = from; r < to; r++) {
+        gatherRowScalarAt(ptr, idx, w, x, dim, r, block, (r - from) * dim, 0, dim);
+      }
+    }
+  }
+
   /**
    * out[idx[p],:] += w[p] · x[s,:] for every edge p of every source row s = src[j], j in [0, n), whose
    * target idx[p] lies in [lo, hi): the transpose product restricted to the source rows, pushed along
@@ -102,7 +113,12 @@ final class SparseKernels {
    */
   static void gatherRowScalar(int[] ptr, int[] idx, float[] w, float[] x, int dim, float[] out, int r,
       int c0, int c1) {
-    int ob = r * dim;
+    gatherRowScalarAt(ptr, idx, w, x, dim, r, out, r * dim, c0, c1);
+  }
+
+  /** {@link #gatherRowScalar} with the output row at {@code out[ob ..]} instead of {@code out[r·dim ..]}. */
+  static void gatherRowScalarAt(int[] ptr, int[] idx, float[] w, float[] x, int dim, int r, float[] out, int ob,
+      int c0, int c1) {
     int p = ptr[r];
     int e = ptr[r + 1];
     int head = (e - p) & 3;

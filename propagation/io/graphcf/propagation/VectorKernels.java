@@ -37,9 +37,20 @@ final class VectorKernels {
 
   /** out[r,:] = Σ_p w[p] · x[idx[p],:], column block by column block. */
   static void gatherRow(int[] ptr, int[] idx, float[] w, float[] x, int dim, float[] out, int r) {
+    gatherRowAt(ptr, idx, w, x, dim, r, out, r * dim);
+  }
+
+  /** Rows [from, to) into {@code block}, row r at {@code (r − from)·dim}. */
+  static void gatherBlock(int[] ptr, int[] idx, float[] w, float[] x, int dim, int from, int to, float[] block) {
+    for (int r = from; r < to; r++) {
+      gatherRowAt(ptr, idx, w, x, dim, r, block, (r - from) * dim);
+    }
+  }
+
+  /** out[ob .. ob+dim) = Σ_p w[p] · x[idx[p],:] over the edges of row r. */
+  static void gatherRowAt(int[] ptr, int[] idx, float[] w, float[] x, int dim, int r, float[] out, int ob) {
     int p0 = ptr[r];
     int e = ptr[r + 1];
-    int ob = r * dim;
     int c = 0;
     for (; c + 8 * L <= dim; c += 8 * L) {
       block8(idx, w, x, dim, out, p0, e, ob, c);
@@ -52,7 +63,7 @@ final class VectorKernels {
       block1(idx, w, x, dim, out, p0, e, ob, c);
     }
     if (c < dim) {
-      SparseKernels.gatherRowScalar(ptr, idx, w, x, dim, out, r, c, dim);
+      SparseKernels.gatherRowScalarAt(ptr, idx, w, x, dim, r, out, ob, c, dim);
     }
   }
 

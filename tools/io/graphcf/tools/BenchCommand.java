@@ -28,7 +28,8 @@ import picocli.CommandLine.Parameters;
     + "measured in the same run.")
 public final class BenchCommand extends BaseCommand {
   @Parameters(index = "0", description = "Suite: propagation (one full Â·X: ours vs a plain CSR loop and EJML MT), "
-      + "eval (full-ranking evaluation of random embeddings: ours vs a per-user full-sort loop).")
+      + "eval (full-ranking evaluation of random embeddings: ours vs a per-user full-sort loop), "
+      + "lightgcn-step (LightGCN training steps at the defaults: per-phase time, in full Â·X products of the same run).")
   String suite;
 
   @Option(names = "--data", required = true, description = "A store directory or a LightGCN-format directory.")
@@ -50,10 +51,14 @@ public final class BenchCommand extends BaseCommand {
       description = "eval: users the full-sort baseline ranks (its time is scaled to all users; default ${DEFAULT-VALUE}).")
   int baselineUsers;
 
+  @Option(names = "--steps", defaultValue = "120",
+      description = "lightgcn-step: timed training steps after as many warm-up steps (default ${DEFAULT-VALUE}).")
+  int steps;
+
   @Override
   protected int execute() throws Exception {
-    if (!suite.equals("propagation") && !suite.equals("eval")) {
-      throw new UsageException("unknown bench suite '" + suite + "' (known: propagation, eval)");
+    if (!suite.equals("propagation") && !suite.equals("eval") && !suite.equals("lightgcn-step")) {
+      throw new UsageException("unknown bench suite '" + suite + "' (known: propagation, eval, lightgcn-step)");
     }
     if (dim < 1 || repeats < 1) {
       throw new UsageException("--dim and --repeats must be >= 1, got " + dim + " and " + repeats);
@@ -63,6 +68,8 @@ public final class BenchCommand extends BaseCommand {
     out().println(MachineInfo.describe());
     if (suite.equals("propagation")) {
       benchPropagation(d, t);
+    } else if (suite.equals("lightgcn-step")) {
+      LightGcnStepBench.run(out(), d, dim, t, steps, repeats, seed);
     } else {
       benchEval(d, t);
     }

@@ -74,6 +74,11 @@ public final class LightGcnTrainer implements EpochTrainer {
   private final RowSet.Marks itemMarks;
   private final RowSet batchUsers;
   private final RowSet batchItems;
+  /** The batch's rows stay stamped here (the shared marks are reused by every frontier). */
+  private final RowSet.Marks batchUserMarks;
+  private final RowSet.Marks batchItemMarks;
+  private int batchUserGen;
+  private int batchItemGen;
 
   // Backward (Horner): two buffers per side, plus the gradient itself as the last target.
   private final float[][] hornerUsers;
@@ -82,6 +87,17 @@ public final class LightGcnTrainer implements EpochTrainer {
   private final RowSet[] hornerItemSupport;
   private final RowSet gradUserSupport;
   private final RowSet gradItemSupport;
+  // The batch's direct terms of ∂L/∂E⁰ (G plus the L2 gradient), zero outside the batch's rows, added
+  // to the last Horner level; with the optimiser fused into that level the full gradient is never stored.
+  private final float[] addUsers;
+  private final float[] addItems;
+  private final float[][] blockScratch;
+  private final Propagation.RowBlocks adamBlocks;
+  /** Whether the last step's optimiser update ran inside the last backward product; how many steps did. */
+  private boolean fusedStep;
+  long fusedSteps;
+  /** Fuse Adam into the last backward product when that product is a full one (off: separate passes). */
+  boolean fuseOptimiser = true;
 
   // Per-batch triples, final embeddings of their rows and the gradients on those.
   private final int[] tripleUsers;
@@ -101,10 +117,17 @@ public final class LightGcnTrainer implements EpochTrainer {
   double forwardFull = FORWARD_FULL;
   double backwardFull = BACKWARD_FULL;
   double scatterCost = SCATTER_COST;
-  private final long[] phaseNanos = new long[5];
+  /** Nanoseconds per phase (see {@link #PHASES}), accumulated by {@link #lap(int)}. */
+  private final long[] phaseNanos = new long[PHASES.length];
+  private final long[] phaseCpuNanos = new long[PHASES.length];
+  private long lapStart;
+  private long lapCpuStart;
+  private java.lang.management.OperatingSystemMXBean cpuClock;
   private final long[] strategyCounts = new long[4];
   /** Edges visited by the forward and backward products, and steps taken (for the full-product equivalents). */
   private long forwardEdges;
+  /** Per forward layer k (index k) and backward level l (index layers + 1 + l): edges visited. */
+  private long[] levelEdges;
   private long backwardEdges;
   private long stepsDone;
 
@@ -156,6 +179,8 @@ public final class LightGcnTrainer implements EpochTrainer {
     int b = config.batch();
     this.batchUsers = new RowSet(Math.min(numUsers, b));
     this.batchItems = new RowSet(Math.min(numItems, 2 * b));
+    this.batchUserMarks = new RowSet.Marks(numUsers);
+    this.batchItemMarks = new RowSet.Marks(numItems);
     int hornerBuffers = layers == 0 ? 0 : 2;
     this.hornerUsers = new float[hornerBuffers][egoUsers.length];
     this.hornerItems = new float[hornerBuffers][egoItems.length];
@@ -167,6 +192,10 @@ public final class LightGcnTrainer implements EpochTrainer {
     }
     this.gradUserSupport = new RowSet(numUsers);
     this.gradItemSupport = new RowSet(numItems);
+    this.addUsers = layers == 0 ? null : new float[egoUsers.length];
+    this.addItems = layers == 0 ? null : new float[egoItems.length];
+    this.blockScratch = layers == 0 ? null : Propagation.blockScratch(adj, dim);
+    this.adamBlocks = this::adamBlock;
     this.tripleUsers = new int[b];
     this.triplePos = new int[b];
     this.tripleNeg = new int[b];
@@ -176,6 +205,7 @@ public final class LightGcnTrainer implements EpochTrainer {
     this.gradU = new float[b * dim];
     this.gradI = new float[b * dim];
     this.gradJ = new float[b * dim];
+    this.levelEdges = new long[2 * layers + 1];
   }
 
   public LightGcnConfig config() {
@@ -239,19 +269,27 @@ public final class LightGcnTrainer implements EpochTrainer {
 
   @Override
   public double trainEpoch(int epoch) {
-    if (epoch < 1) {
-      throw new IllegalArgumentException("epochs count from 1, got " + epoch);
+    return trainSteps(epoch, stepsPerEpoch());
+  }
+
+  /**
+   * Runs the first {@code steps} steps of epoch {@code epoch} (the whole epoch when {@code steps} is
+   * {@link #stepsPerEpoch()}) and returns their mean loss; benchmarks time a prefix of an epoch with it.
+   */
+  public double trainSteps(int epoch, long steps) {
+    if (epoch < 1 || steps < 1 || steps > stepsPerEpoch()) {
+      throw new IllegalArgumentException("expected epoch >= 1 and steps in 1.." + stepsPerEpoch() + ", got epoch "
+          + epoch + ", steps " + steps);
     }
     finalValid = false;
     SplittableRandom rng = epochRandom(config.seed(), epoch);
-    long steps = stepsPerEpoch();
     int batch = config.batch();
     double sum = 0;
     for (long s = 0; s < steps; s++) {
       int n = (int) Math.min(batch, nnz - s * batch);
-      long t0 = System.nanoTime();
+      lapStart();
       sampler.sample(rng, n, tripleUsers, triplePos, tripleNeg);
-      phaseNanos[0] += System.nanoTime() - t0;
+      lap(SAMPLE);
       sum += step(n);
       progress.accept(1);
     }
@@ -263,30 +301,40 @@ public final class LightGcnTrainer implements EpochTrainer {
    * (BPR mean plus the weighted L2 term).
    */
   double step(int n) {
-    double loss = gradient(n);
+    double loss = gradient(n, fuseOptimiser);
     stepsDone++;
-    long t2 = System.nanoTime();
-    // Adam as in PyTorch (dense: every row's moments decay every step); l2 = 0, and the call leaves the
-    // gradient all zeros, which saves the next step's clearing pass.
-    adamUsers.stepWithL2(egoUsers, gradUsers, 0f, workers);
-    adamItems.stepWithL2(egoItems, gradItems, 0f, workers);
+    if (fusedStep) {
+      fusedSteps++;
+    } else {
+      // Adam as in PyTorch (dense: every row's moments decay every step); l2 = 0, and the call leaves the
+      // gradient all zeros, which saves the next step's clearing pass.
+      adamUsers.stepWithL2(egoUsers, gradUsers, 0f, workers);
+      adamItems.stepWithL2(egoItems, gradItems, 0f, workers);
+    }
     gradUserSupport.clear();
     gradItemSupport.clear();
-    phaseNanos[3] += System.nanoTime() - t2;
+    lap(OPTIMISER);
     return loss;
   }
 
   /** The loss of the triples in {@code tripleUsers/Pos/Neg[0..n)} and its gradient in gradUsers/Items. */
   double gradient(int n) {
-    long t0 = System.nanoTime();
+    return gradient(n, false);
+  }
+
+  /**
+   * The loss; with {@code fuse} and a full last backward product the Adam step too, without storing the
+   * gradient ({@link #fusedStep} says which happened); otherwise the gradient in gradUsers/Items.
+   */
+  private double gradient(int n, boolean fuse) {
+    lapStart();
     batchSets(n);
     forward();
-    long t1 = System.nanoTime();
+    lap(FORWARD);
     double loss = lossAndGradient(n);
-    backward(n);
-    regularise(n);
-    phaseNanos[1] += t1 - t0;
-    phaseNanos[2] += System.nanoTime() - t1;
+    lap(LOSS);
+    fusedStep = backward(n, fuse);
+    lap(BACKWARD);
     return loss;
   }
 
@@ -315,15 +363,15 @@ public final class LightGcnTrainer implements EpochTrainer {
     int[] userPtr = train.userItems().rowPtr();
     int[] itemPtr = train.itemUsers().rowPtr();
     batchUsers.clear();
-    int gen = userMarks.next();
+    int gen = batchUserGen = batchUserMarks.next();
     for (int b = 0; b < n; b++) {
-      batchUsers.add(tripleUsers[b], gen, userMarks.stamp, userPtr);
+      batchUsers.add(tripleUsers[b], gen, batchUserMarks.stamp, userPtr);
     }
     batchItems.clear();
-    gen = itemMarks.next();
+    gen = batchItemGen = batchItemMarks.next();
     for (int b = 0; b < n; b++) {
-      batchItems.add(triplePos[b], gen, itemMarks.stamp, itemPtr);
-      batchItems.add(tripleNeg[b], gen, itemMarks.stamp, itemPtr);
+      batchItems.add(triplePos[b], gen, batchItemMarks.stamp, itemPtr);
+      batchItems.add(tripleNeg[b], gen, batchItemMarks.stamp, itemPtr);
     }
   }
 
@@ -343,10 +391,12 @@ public final class LightGcnTrainer implements EpochTrainer {
       neighbours(needUsers[k], batchUsers, needItems[k + 1], iu, ui.rowPtr(), userMarks, forwardFull);
       neighbours(needItems[k], batchItems, needUsers[k + 1], ui, iu.rowPtr(), itemMarks, forwardFull);
     }
+    lap(FORWARD_FRONTIER);
     for (int k = 1; k <= layers; k++) {
       // E^k_U = R̃ E^{k-1}_I on needUsers[k];  E^k_I = R̃ᵀ E^{k-1}_U on needItems[k]
       RowSet su = needUsers[k];
       forwardEdges += su.nnz + needItems[k].nnz;
+      levelEdges[k] += su.nnz + needItems[k].nnz;
       if (su.full && needItems[k].full) {
         // Both halves of one Â application in one parallel pass.
         Propagation.propagate(adj, layerUsers[k - 1], layerItems[k - 1], dim, layerUsers[k], layerItems[k], workers);
@@ -487,19 +537,27 @@ public final class LightGcnTrainer implements EpochTrainer {
     support.clear();
   }
 
-  /** ∂L/∂E⁰ = 1/(K+1) Σ_k Â^k G by Horner: T_K = G, T_{k−1} = G + Â T_k, gradient = T_0. */
-  private void backward(int n) {
+  /**
+   * ∂L/∂E⁰ = 1/(K+1) Σ_k Â^k G by Horner: T_K = G, T_{k−1} = G + Â T_k, gradient = T_0 plus the L2 term.
+   * With {@code fuse} and a full last product, the Adam step consumes T_0 block by block instead
+   * (returns true; the gradient arrays stay untouched).
+   */
+  private boolean backward(int n, boolean fuse) {
     zero(gradUsers, gradUserSupport);
     zero(gradItems, gradItemSupport);
+    lap(BACKWARD_ZERO);
     if (layers == 0) {
       copy(batchUsers, gradUserSupport);
       copy(batchItems, gradItemSupport);
       addBatchGradient(n, gradUsers, gradItems);
-      return;
+      regularise(n, gradUsers, gradItems);
+      return false;
     }
+    directTerms(n);
     int cur = 0;
     zero(hornerUsers[cur], hornerUserSupport[cur]);
     zero(hornerItems[cur], hornerItemSupport[cur]);
+    lap(BACKWARD_ZERO);
     copy(batchUsers, hornerUserSupport[cur]);
     copy(batchItems, hornerItemSupport[cur]);
     addBatchGradient(n, hornerUsers[cur], hornerItems[cur]);
@@ -510,15 +568,125 @@ public final class LightGcnTrainer implements EpochTrainer {
       RowSet dstUserSup = level == 0 ? gradUserSupport : hornerUserSupport[nxt];
       RowSet dstItemSup = level == 0 ? gradItemSupport : hornerItemSupport[nxt];
       if (level != 0) {
+        lap(BACKWARD);
         zero(dstUsers, dstUserSup);
         zero(dstItems, dstItemSup);
+        lap(BACKWARD_ZERO);
       }
       // T_{k−1,U} = G_U + R̃ T_{k,I};  T_{k−1,I} = G_I + R̃ᵀ T_{k,U}
-      propagateBoth(hornerUsers[cur], hornerUserSupport[cur], hornerItems[cur], hornerItemSupport[cur],
-          dstUsers, dstUserSup, dstItems, dstItemSup);
-      addBatchGradient(n, dstUsers, dstItems);
+      boolean fused = propagateBoth(level, fuse && level == 0, hornerUsers[cur], hornerUserSupport[cur],
+          hornerItems[cur], hornerItemSupport[cur], dstUsers, dstUserSup, dstItems, dstItemSup);
+      if (fused) {
+        return true;
+      }
+      if (level == 0) {
+        addRows(batchUsers, addUsers, gradUsers);
+        addRows(batchItems, addItems, gradItems);
+      } else {
+        addBatchGradient(n, dstUsers, dstItems);
+      }
       cur = nxt;
     }
+    return false;
+  }
+
+  /** add = G + ∂(decay · ½‖e⁰‖² / B)/∂e⁰ on the batch's rows (zero elsewhere), summed in batch order. */
+  private void directTerms(int n) {
+    zeroRows(addUsers, batchUsers);
+    zeroRows(addItems, batchItems);
+    addBatchGradient(n, addUsers, addItems);
+    regularise(n, addUsers, addItems);
+  }
+
+  private void zeroRows(float[] x, RowSet rows) {
+    int d = dim;
+    for (int j = 0; j < rows.size; j++) {
+      int o = rows.rows[j] * d;
+      Arrays.fill(x, o, o + d, 0f);
+    }
+  }
+
+  /** dst[r,:] += add[r,:] for the rows r of {@code rows}. */
+  private void addRows(RowSet rows, float[] add, float[] dst) {
+    int d = dim;
+    for (int j = 0; j < rows.size; j++) {
+      int o = rows.rows[j] * d;
+      for (int k = 0; k < d; k++) {
+        dst[o + k] += add[o + k];
+      }
+    }
+  }
+
+  /**
+   * The fused last level: a block of rows of T_0 = Â T_1 (in L1), plus the direct terms on the batch's
+   * rows, is the gradient of those rows; Adam updates them at once. Same arithmetic as the separate
+   * passes (gradient array, then {@link Adam#step}).
+   */
+  private void adamBlock(boolean users, int from, int n, float[] block) {
+    int d = dim;
+    int[] stamp = users ? batchUserMarks.stamp : batchItemMarks.stamp;
+    int gen = users ? batchUserGen : batchItemGen;
+    float[] add = users ? addUsers : addItems;
+    for (int j = 0; j < n; j++) {
+      int r = from + j;
+      if (stamp[r] == gen) {
+        int o = j * d;
+        int a = r * d;
+        // ∂L/∂e⁰_r = (Â T_1)_r + G_r + decay · c_r · e⁰_r / B
+        for (int k = 0; k < d; k++) {
+          block[o + k] += add[a + k];
+        }
+      }
+    }
+    if (users) {
+      adamUsers.updateRange(egoUsers, from * d, block, 0, n * d);
+    } else {
+      adamItems.updateRange(egoItems, from * d, block, 0, n * d);
+    }
+  }
+
+  /** Phases of a step, in the order {@link #phaseTimings()} reports them. */
+  private static final String[] PHASES = {"sample", "forward_frontier", "forward", "loss", "backward_frontier",
+      "backward_zero", "backward", "optimiser"};
+  private static final int SAMPLE = 0;
+  private static final int FORWARD_FRONTIER = 1;
+  private static final int FORWARD = 2;
+  private static final int LOSS = 3;
+  private static final int BACKWARD_FRONTIER = 4;
+  private static final int BACKWARD_ZERO = 5;
+  private static final int BACKWARD = 6;
+  private static final int OPTIMISER = 7;
+
+  /** Adds the time since the previous lap to {@code phase}. */
+  private void lap(int phase) {
+    long now = System.nanoTime();
+    phaseNanos[phase] += now - lapStart;
+    lapStart = now;
+    if (cpuClock != null) {
+      long cpu = processCpuNanos();
+      phaseCpuNanos[phase] += cpu - lapCpuStart;
+      lapCpuStart = cpu;
+    }
+  }
+
+  private void lapStart() {
+    lapStart = System.nanoTime();
+    if (cpuClock != null) {
+      lapCpuStart = processCpuNanos();
+    }
+  }
+
+  private long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) cpuClock).getProcessCpuTime();
+  }
+
+  /**
+   * Also attribute the process's CPU time to the phases (a benchmark's view on a busy machine, where
+   * wall time depends on the neighbours): about a microsecond per phase boundary, off by default.
+   */
+  public void profileCpu(boolean on) {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    cpuClock = on && os instanceof com.sun.management.OperatingSystemMXBean ? os : null;
   }
 
   private static final int SCATTER = 0;
@@ -529,18 +697,32 @@ public final class LightGcnTrainer implements EpochTrainer {
    * dstUsers (zero) += R̃ srcItems and dstItems (zero) += R̃ᵀ srcUsers on the supports batch ∪ N(src);
    * each side scatters from a small source, gathers the listed target rows, or gathers in full, whichever
    * the frontier sizes favour. Two full gathers share one parallel pass; two scatters run side by side.
+   * With {@code fuse} and two full gathers the rows go to {@link #adamBlock} instead (returns true).
    */
-  private void propagateBoth(float[] srcUsers, RowSet srcUserSup, float[] srcItems, RowSet srcItemSup,
-      float[] dstUsers, RowSet dstUserSup, float[] dstItems, RowSet dstItemSup) {
+  private boolean propagateBoth(int level, boolean fuse, float[] srcUsers, RowSet srcUserSup, float[] srcItems,
+      RowSet srcItemSup, float[] dstUsers, RowSet dstUserSup, float[] dstItems, RowSet dstItemSup) {
+    lap(BACKWARD);
     neighbours(dstUserSup, batchUsers, srcItemSup, train.itemUsers(), train.userItems().rowPtr(), userMarks,
         backwardFull);
     neighbours(dstItemSup, batchItems, srcUserSup, train.userItems(), train.itemUsers().rowPtr(), itemMarks,
         backwardFull);
+    lap(BACKWARD_FRONTIER);
     int su = strategy(srcItemSup, dstUserSup);
     int si = strategy(srcUserSup, dstItemSup);
     strategyCounts[su]++;
     strategyCounts[si]++;
-    backwardEdges += edges(su, srcItemSup, dstUserSup) + edges(si, srcUserSup, dstItemSup);
+    long e = edges(su, srcItemSup, dstUserSup) + edges(si, srcUserSup, dstItemSup);
+    backwardEdges += e;
+    levelEdges[layers + 1 + level] += e;
+    if (fuse && su == FULL && si == FULL) {
+      adamUsers.beginFusedStep();
+      adamItems.beginFusedStep();
+      Propagation.propagateBlocks(adj, srcUsers, srcItems, dim, blockScratch, adamBlocks, workers);
+      // nothing was written to the destinations
+      dstUserSup.clear();
+      dstItemSup.clear();
+      return true;
+    }
     if (su == FULL && si == FULL) {
       Propagation.propagate(adj, srcUsers, srcItems, dim, dstUsers, dstItems, workers);
     } else if (su == SCATTER && si == SCATTER && workers.threads() > 1) {
@@ -567,6 +749,7 @@ public final class LightGcnTrainer implements EpochTrainer {
         Propagation.itemsFromUsersRows(adj, srcUsers, dim, dstItems, dstItemSup.rows, dstItemSup.size, workers);
       }
     }
+    return false;
   }
 
   /** A scatter from few source rows beats any gather over the (possibly near-complete) target rows. */
@@ -581,8 +764,8 @@ public final class LightGcnTrainer implements EpochTrainer {
     return strategy == SCATTER ? src.nnz : strategy == FULL ? nnz : dst.nnz;
   }
 
-  /** ∂/∂e⁰ of decay · ½‖e⁰‖² / B for every occurrence of a row in the batch. */
-  private void regularise(int n) {
+  /** ∂/∂e⁰ of decay · ½‖e⁰‖² / B for every occurrence of a row in the batch, added to users/items. */
+  private void regularise(int n, float[] gradUsers, float[] gradItems) {
     float s = config.decay() / n;
     if (s == 0f) {
       return;
@@ -695,16 +878,42 @@ public final class LightGcnTrainer implements EpochTrainer {
    * Seconds spent so far in sampling, forward, backward (loss, gradient, propagation) and the
    * optimiser, and how often the backward pass scattered, gathered listed rows, or gathered in full.
    */
+  /** Zeroes the counters behind {@link #phaseTimings()}. */
+  public void resetPhaseTimings() {
+    Arrays.fill(phaseNanos, 0);
+    Arrays.fill(phaseCpuNanos, 0);
+    Arrays.fill(strategyCounts, 0);
+    Arrays.fill(levelEdges, 0);
+    forwardEdges = 0;
+    backwardEdges = 0;
+    stepsDone = 0;
+  }
+
   public ObjectNode phaseTimings() {
     ObjectNode n = JSON.createObjectNode();
-    n.put("sample_seconds", phaseNanos[0] / 1e9).put("forward_seconds", phaseNanos[1] / 1e9)
-        .put("backward_seconds", phaseNanos[2] / 1e9).put("optimiser_seconds", phaseNanos[3] / 1e9);
+    for (int p = 0; p < PHASES.length; p++) {
+      n.put(PHASES[p] + "_seconds", phaseNanos[p] / 1e9);
+    }
+    if (cpuClock != null) {
+      for (int p = 0; p < PHASES.length; p++) {
+        n.put(PHASES[p] + "_cpu_seconds", phaseCpuNanos[p] / 1e9);
+      }
+    }
     n.put("backward_scatter", strategyCounts[0]).put("backward_rows", strategyCounts[1])
         .put("backward_full", strategyCounts[2]);
     // One full product Â·X visits every edge twice (users gather items, items gather users).
     double full = 2.0 * nnz * Math.max(1, stepsDone);
     n.put("forward_full_products_per_step", forwardEdges / full)
         .put("backward_full_products_per_step", backwardEdges / full);
+    StringBuilder f = new StringBuilder();
+    for (int k = 1; k <= layers; k++) {
+      f.append(k == 1 ? "" : " ").append(String.format("%.3f", levelEdges[k] / full));
+    }
+    StringBuilder b = new StringBuilder();
+    for (int l = layers - 1; l >= 0; l--) {
+      b.append(l == layers - 1 ? "" : " ").append(String.format("%.3f", levelEdges[layers + 1 + l] / full));
+    }
+    n.put("forward_layers_1_to_K", f.toString()).put("backward_levels_K-1_to_0", b.toString());
     return n;
   }
 }

@@ -21,6 +21,9 @@ public final class Adam {
   private final float[] m;
   private final float[] v;
   private long step;
+  /** Coefficients of the step begun by {@link #beginFusedStep()}. */
+  private float fusedStepSize;
+  private float fusedInvSqrtBc2;
 
   public Adam(int size, float lr, float beta1, float beta2, float eps) {
     if (!(lr > 0)) {
@@ -122,6 +125,44 @@ public final class Adam {
       mm[k] = mk;
       vv[k] = vk;
       p[k] = pk - stepSize * mk / ((float) Math.sqrt(vk) * invSqrtBc2 + e);
+    }
+  }
+
+  /**
+   * Starts a step whose gradient arrives in pieces through {@link #updateRange} — fused into the pass
+   * that computes it, so that no full-size gradient array is written and read back — instead of as
+   * one array. The caller must cover every parameter exactly once before the next step (PyTorch's
+   * dense semantics: zero-gradient rows still decay their moments). Same arithmetic as {@link #step}.
+   */
+  public void beginFusedStep() {
+    step++;
+    fusedStepSize = stepSize();
+    fusedInvSqrtBc2 = invSqrtBiasCorrection2();
+  }
+
+  /**
+   * The step begun by {@link #beginFusedStep()} on {@code params[off .. off+len)} with gradient
+   * {@code grad[gOff .. gOff+len)}; ranges of one step may be updated concurrently if disjoint.
+   */
+  public void updateRange(float[] params, int off, float[] grad, int gOff, int len) {
+    float b1 = beta1;
+    float b2 = beta2;
+    float c1 = 1f - b1;
+    float c2 = 1f - b2;
+    float e = eps;
+    float stepSize = fusedStepSize;
+    float invSqrtBc2 = fusedInvSqrtBc2;
+    float[] mm = m;
+    float[] vv = v;
+    // θ ← θ − lr · m̂ / (sqrt(v̂) + ε), as update()
+    for (int k = 0; k < len; k++) {
+      int q = off + k;
+      float gk = grad[gOff + k];
+      float mk = b1 * mm[q] + c1 * gk;
+      float vk = b2 * vv[q] + c2 * gk * gk;
+      mm[q] = mk;
+      vv[q] = vk;
+      params[q] -= stepSize * mk / ((float) Math.sqrt(vk) * invSqrtBc2 + e);
     }
   }
 

@@ -491,6 +491,22 @@ class PropagationTest {
             assertArrayEquals(scatterU, si, "scatterUsersFromItems differs between thread counts: " + shape);
           }
           assertArrayEquals(u[t], pu, "propagate differs from usersFromItems: " + shape + ", parts " + parts);
+          // The block form hands every row over exactly once, with the same bits as propagate.
+          float[] bu = new float[nu * dim];
+          float[] bi = new float[ni * dim];
+          int[] seen = new int[nu + ni];
+          Propagation.propagateBlocks(a, users, items, dim, Propagation.blockScratch(a, dim), (isUsers, from, cnt, b) -> {
+            assertTrue(cnt >= 1 && cnt <= Propagation.BLOCK_ROWS, "block of " + cnt + " rows");
+            System.arraycopy(b, 0, isUsers ? bu : bi, from * dim, cnt * dim);
+            for (int r = from; r < from + cnt; r++) {
+              seen[isUsers ? r : nu + r]++; // disjoint ranges: no two tasks touch one slot
+            }
+          }, w);
+          assertArrayEquals(pu, bu, "propagateBlocks users differ from propagate: " + shape + ", parts " + parts);
+          assertArrayEquals(pi, bi, "propagateBlocks items differ from propagate: " + shape + ", parts " + parts);
+          for (int r = 0; r < nu + ni; r++) {
+            assertEquals(1, seen[r], "row " + r + " handed over " + seen[r] + " times: " + shape);
+          }
           assertArrayEquals(i[t], pi, "propagate differs from itemsFromUsers: " + shape + ", parts " + parts);
           t++;
         }
