@@ -37,13 +37,19 @@ public final class UltraGcnOptions {
   @Option(names = "--ii-neighbours", description = "UltraGCN: item-item neighbours K per item (default 10).")
   Integer iiNeighbours;
 
+  @Option(names = "--negative-sampling", description = "UltraGCN: per-positive (each positive draws its own "
+      + "negatives, the reference; default) or shared (a batch's positives share one draw: dense products, faster, "
+      + "see the README for its measured quality).")
+  String negativeSampling;
+
   @Option(names = "--init-std", description = "UltraGCN: std of the N(0, σ²) initialisation (default 1e-4).")
   Float initStd;
 
   /** Whether any UltraGCN-only flag was given (they are refused with --resume). */
   boolean any() {
     return negatives != null || negativeWeight != null || w1 != null || w2 != null || w3 != null || w4 != null
-        || gamma != null || lambda != null || iiNeighbours != null || initStd != null;
+        || gamma != null || lambda != null || iiNeighbours != null || initStd != null
+        || negativeSampling != null;
   }
 
   /** The preset, then every flag given; throws IllegalArgumentException on bad values. */
@@ -90,6 +96,9 @@ public final class UltraGcnOptions {
     }
     if (initStd != null) {
       p.initStd(initStd);
+    }
+    if (negativeSampling != null) {
+      p.sharedNegatives(UltraGcnParams.sampling(negativeSampling));
     }
     p.validate();
     return p;

@@ -84,6 +84,8 @@ final class UltraGcnObjective {
   private final float[][] chunkScores;
   private final float[][] chunkWeights;
   private final float[][] laneScratch;
+  /** The shared-negatives path, or null for the reference's per-positive negatives. */
+  private final SharedNegatives shared;
 
   UltraGcnObjective(Interactions train, ItemItemConstraint ii, UltraGcnParams p, int parts) {
     this(train, ii, p, parts, SIMD_AVAILABLE);
@@ -129,7 +131,8 @@ final class UltraGcnObjective {
     this.lambda = p.lambda();
     this.parts = parts;
     this.buckets = (numItems + BLOCK - 1) >>> BLOCK_BITS;
-    int pairs = Math.multiplyExact(maxBatch, negatives);
+    this.shared = p.sharedNegatives() ? new SharedNegatives(negatives, dim, numItems, maxBatch, simd) : null;
+    int pairs = shared != null ? 0 : Math.multiplyExact(maxBatch, negatives);
     this.batchUsers = new float[maxBatch * dim];
     this.batchBeta = new float[maxBatch];
     this.posGrad = new float[maxBatch * dim];
@@ -154,7 +157,9 @@ final class UltraGcnObjective {
    * {@code gradItems} and returns the batch loss. The batch is positives
    * {@code users[from..to)}, {@code items[from..to)}. Negatives of the positive at position
    * {@code q} are drawn from the stream {@code (sampleKey, q)}, or, when {@code fixedNegatives}
-   * is not null, read from {@code fixedNegatives[(q − from)·N ..]} (tests).
+   * is not null, read from {@code fixedNegatives[(q − from)·N ..]} (tests). With shared
+   * negatives the batch draws one set from the stream {@code (sampleKey, from)}, or reads
+   * {@code fixedNegatives[0, N)}.
    */
   double accumulate(float[] userEmb, float[] itemEmb, int[] users, int[] items, int from, int to, long sampleKey,
       int[] fixedNegatives, float[] gradUsers, float[] gradItems, Workers workers) {
@@ -162,8 +167,9 @@ final class UltraGcnObjective {
     if (n < 0 || n > maxBatch) {
       throw new IllegalArgumentException("batch size: expected 0.." + maxBatch + ", got " + n);
     }
-    if (fixedNegatives != null && fixedNegatives.length < (long) n * negatives) {
-      throw new IllegalArgumentException("fixed negatives: expected " + (long) n * negatives + ", got "
+    long fixedNeeded = shared != null ? negatives : (long) n * negatives;
+    if (fixedNegatives != null && fixedNegatives.length < fixedNeeded) {
+      throw new IllegalArgumentException("fixed negatives: expected " + fixedNeeded + ", got "
           + fixedNegatives.length);
     }
     if (n == 0) {
@@ -172,6 +178,10 @@ final class UltraGcnObjective {
     // 1. per positive range: user rows, positive and item–item terms, negative draws and bucket counts
     workers.run(parts, t -> positivesAndDraws(userEmb, itemEmb, users, items, from, n, t, sampleKey,
         fixedNegatives));
+    if (shared != null) {
+      return sharedNegatives(itemEmb, users, from, n, sampleKey, fixedNegatives, gradUsers, gradItems,
+          workers);
+    }
     // 2. bucket offsets: bucket-major, then part, so each bucket lists its pairs in batch order
     int off = 0;
     for (int bk = 0; bk < buckets; bk++) {
@@ -217,6 +227,34 @@ final class UltraGcnObjective {
     return loss;
   }
 
+  /** Phases 2–4 with one negative set for the whole batch ({@link SharedNegatives}). */
+  private double sharedNegatives(float[] itemEmb, int[] users, int from, int n, long sampleKey,
+      int[] fixedNegatives, float[] gradUsers, float[] gradItems, Workers workers) {
+    double loss = shared.compute(itemEmb, betaI, batchUsers, batchBeta, n, sampleKey, from, fixedNegatives, negScale,
+        w3, w4, workers, parts);
+    float[] ug = shared.userGradient();
+    int d = dim;
+    for (int b = 0; b < n; b++) {
+      int uo = users[from + b] * d;
+      int bo = b * d;
+      for (int c = 0; c < d; c++) {
+        gradUsers[uo + c] += posGrad[bo + c] + ug[bo + c];
+      }
+      loss += posLoss[b];
+      int ro = b * (1 + k);
+      for (int m = 0; m <= k; m++) {
+        int j = posRecItem[ro + m];
+        if (j < 0) {
+          break;
+        }
+        // ∂L/∂e_j += c · e_u
+        axpy(posRecCoef[ro + m], batchUsers, bo, gradItems, j * d, d);
+      }
+    }
+    shared.scatterItems(gradItems);
+    return loss;
+  }
+
   private int rangeStart(int n, int t) {
     return (int) ((long) n * t / parts);
   }
@@ -253,6 +291,9 @@ final class UltraGcnObjective {
         posRecItem[ro + 1 + m] = -1;
       }
       posLoss[b] = loss;
+      if (shared != null) {
+        continue;
+      }
       // negatives: uniform over all items, with replacement
       int so = b * negatives;
       if (fixedNegatives == null) {

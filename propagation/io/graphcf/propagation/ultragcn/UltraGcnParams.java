@@ -30,6 +30,7 @@ public final class UltraGcnParams {
   private double gamma = 1e-4;
   private double lambda = 5e-4;
   private long seed = 2021;
+  private boolean sharedNegatives = false;
 
   /** The Gowalla preset (the defaults; reference {@code gowalla_config.ini}). */
   public static UltraGcnParams gowalla() {
@@ -80,6 +81,7 @@ public final class UltraGcnParams {
     p.gamma = gamma;
     p.lambda = lambda;
     p.seed = seed;
+    p.sharedNegatives = sharedNegatives;
     return p;
   }
 
@@ -137,6 +139,8 @@ public final class UltraGcnParams {
     p.gamma = o.path("gamma").asDouble(p.gamma);
     p.lambda = o.path("lambda").asDouble(p.lambda);
     p.seed = o.path("seed").asLong(p.seed);
+    String sampling = o.path("negative_sampling").asText("per-positive");
+    p.sharedNegatives = sampling(sampling);
     return p;
   }
 
@@ -158,6 +162,7 @@ public final class UltraGcnParams {
     o.put("lambda", lambda);
     o.put("sampling_sift_pos", false);
     o.put("seed", seed);
+    o.put("negative_sampling", sharedNegatives ? "shared" : "per-positive");
     return o;
   }
 
@@ -281,6 +286,32 @@ public final class UltraGcnParams {
   public UltraGcnParams lambda(double v) {
     lambda = v;
     return this;
+  }
+
+  /**
+   * Whether the positives of a batch share one set of {@code negative_num} negatives
+   * ({@code shared}, a dense-product path that is not the reference's sampling) instead of each
+   * drawing its own ({@code per-positive}, the reference and the default).
+   */
+  public boolean sharedNegatives() {
+    return sharedNegatives;
+  }
+
+  public UltraGcnParams sharedNegatives(boolean v) {
+    sharedNegatives = v;
+    return this;
+  }
+
+  /** {@code per-positive} → false, {@code shared} → true. */
+  public static boolean sampling(String name) {
+    switch (name) {
+      case "per-positive":
+        return false;
+      case "shared":
+        return true;
+      default:
+        throw new IllegalArgumentException("negative sampling: expected per-positive or shared, got '" + name + "'");
+    }
   }
 
   public long seed() {

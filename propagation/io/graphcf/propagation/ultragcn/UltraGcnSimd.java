@@ -2,6 +2,7 @@ package io.graphcf.propagation.ultragcn;
 
 import io.graphcf.propagation.VectorMath;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -22,11 +23,44 @@ final class UltraGcnSimd {
 
   private UltraGcnSimd() {}
 
-  /** Lane-wise {@link #expNonPositive} and {@link #log1pUnit} over arrays (tests). */
+  private static final float LOG2E = 1.44269504f;
+  private static final float LN2_HI = 0.693145752f;
+  private static final float LN2_LO = 1.42860677e-6f;
+  /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer held in the low mantissa bits. */
+  private static final float ROUND = 12582912f;
+  private static final int ROUND_BITS = 0x4B400000;
+
+  /**
+   * e^t for t ≤ 0 (flushed to e^−87 below), as {@link VectorMath#expNonPositive} (the same
+   * reduction t = n·ln2 + r and degree-7 polynomial) but with n rounded by the 1.5·2^23 trick
+   * instead of a float→int lane conversion, which JDK 17's C2 does not intrinsify here (a profile
+   * showed it allocating in {@code IntSpecies.dummyVector}, ~10% of a shared-negatives step).
+   */
+  static FloatVector expNonPositive(FloatVector t) {
+    FloatVector tc = t.max(-87f);
+    FloatVector y = tc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+    FloatVector n = y.sub(ROUND);
+    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
+    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+    FloatVector p = FloatVector.broadcast(S, 1f / 5040);
+    p = p.fma(r, FloatVector.broadcast(S, 1f / 720));
+    p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
+    p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+    p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+    p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+    p = p.fma(r, FloatVector.broadcast(S, 1f));
+    p = p.fma(r, FloatVector.broadcast(S, 1f));
+    // 2^n: the exponent field n + 127, from y's low mantissa bits
+    FloatVector scale = ((IntVector) y.reinterpretAsInts()).add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23)
+        .reinterpretAsFloats();
+    return p.mul(scale);
+  }
+
+  /** Lane-wise {@link #expNonPositive} and {@link VectorMath#log1pUnit} over arrays (tests). */
   static void expAndLog1p(float[] t, float[] exp, float[] log1p, int n) {
     int q = 0;
     for (; q + L <= n; q += L) {
-      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(S, t, q));
+      FloatVector e = expNonPositive(FloatVector.fromArray(S, t, q));
       e.intoArray(exp, q);
       VectorMath.log1pUnit(e).intoArray(log1p, q);
     }
@@ -79,7 +113,7 @@ final class UltraGcnSimd {
       for (; q + L <= n; q += L) {
         FloatVector s = FloatVector.fromArray(S, sc, q);
         FloatVector w = FloatVector.fromArray(S, wt, q);
-        FloatVector e = VectorMath.expNonPositive(s.abs().neg());
+        FloatVector e = expNonPositive(s.abs().neg());
         FloatVector onePlus = e.add(1f);
         FloatVector sp = s.max(0f).add(VectorMath.log1pUnit(e));
         lossAcc = w.fma(sp, lossAcc);
@@ -115,6 +149,147 @@ final class UltraGcnSimd {
           gu[bo + x] += c * itemEmb[jo + x];
         }
       }
+    }
+    return loss;
+  }
+
+  /**
+   * {@code C[i, x] += Σ_{k < kk} A(i, k) · B[k, x]} for {@code i < m}, {@code x < d}, with
+   * {@code A(i, k) = a[aOff + i·ai + k·ak]}, B's rows ({@code d} floats) at {@code b[bOff + k·d]} and
+   * C's at {@code c[cOff + i·d]}: A·B with {@code (ai, ak) = (lda, 1)}, Aᵀ·B with {@code (1, lda)}.
+   * A 4-row × 2-vector register tile (eight accumulators, two loads of B and four broadcasts of A
+   * per k); every element is one fused multiply-add chain over k in order, so the row tiling does
+   * not change its bits.
+   */
+  static void multAdd(float[] a, int aOff, int ai, int ak, int m, int kk, float[] b, int bOff, int d, float[] c,
+      int cOff) {
+    int vd = d - d % L;
+    int vd2 = d - d % (2 * L);
+    int i = 0;
+    for (; i + 4 <= m; i += 4) {
+      int a0 = aOff + i * ai;
+      int a1 = a0 + ai;
+      int a2 = a1 + ai;
+      int a3 = a2 + ai;
+      int c0 = cOff + i * d;
+      int c1 = c0 + d;
+      int c2 = c1 + d;
+      int c3 = c2 + d;
+      for (int x = 0; x < vd2; x += 2 * L) {
+        FloatVector s00 = FloatVector.fromArray(S, c, c0 + x);
+        FloatVector s01 = FloatVector.fromArray(S, c, c0 + x + L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1 + x);
+        FloatVector s11 = FloatVector.fromArray(S, c, c1 + x + L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2 + x);
+        FloatVector s21 = FloatVector.fromArray(S, c, c2 + x + L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3 + x);
+        FloatVector s31 = FloatVector.fromArray(S, c, c3 + x + L);
+        int bo = bOff + x;
+        int ao = 0;
+        for (int k = 0; k < kk; k++, bo += d, ao += ak) {
+          FloatVector b0 = FloatVector.fromArray(S, b, bo);
+          FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+          FloatVector v = FloatVector.broadcast(S, a[a0 + ao]);
+          s00 = b0.fma(v, s00);
+          s01 = b1.fma(v, s01);
+          v = FloatVector.broadcast(S, a[a1 + ao]);
+          s10 = b0.fma(v, s10);
+          s11 = b1.fma(v, s11);
+          v = FloatVector.broadcast(S, a[a2 + ao]);
+          s20 = b0.fma(v, s20);
+          s21 = b1.fma(v, s21);
+          v = FloatVector.broadcast(S, a[a3 + ao]);
+          s30 = b0.fma(v, s30);
+          s31 = b1.fma(v, s31);
+        }
+        s00.intoArray(c, c0 + x);
+        s01.intoArray(c, c0 + x + L);
+        s10.intoArray(c, c1 + x);
+        s11.intoArray(c, c1 + x + L);
+        s20.intoArray(c, c2 + x);
+        s21.intoArray(c, c2 + x + L);
+        s30.intoArray(c, c3 + x);
+        s31.intoArray(c, c3 + x + L);
+      }
+      for (int x = vd2; x < vd; x += L) {
+        FloatVector s0 = FloatVector.fromArray(S, c, c0 + x);
+        FloatVector s1 = FloatVector.fromArray(S, c, c1 + x);
+        FloatVector s2 = FloatVector.fromArray(S, c, c2 + x);
+        FloatVector s3 = FloatVector.fromArray(S, c, c3 + x);
+        int bo = bOff + x;
+        int ao = 0;
+        for (int k = 0; k < kk; k++, bo += d, ao += ak) {
+          FloatVector b0 = FloatVector.fromArray(S, b, bo);
+          s0 = b0.fma(FloatVector.broadcast(S, a[a0 + ao]), s0);
+          s1 = b0.fma(FloatVector.broadcast(S, a[a1 + ao]), s1);
+          s2 = b0.fma(FloatVector.broadcast(S, a[a2 + ao]), s2);
+          s3 = b0.fma(FloatVector.broadcast(S, a[a3 + ao]), s3);
+        }
+        s0.intoArray(c, c0 + x);
+        s1.intoArray(c, c1 + x);
+        s2.intoArray(c, c2 + x);
+        s3.intoArray(c, c3 + x);
+      }
+      for (int r = 0; r < 4; r++) {
+        scalarColumns(a, a0 + r * ai, ak, kk, b, bOff, d, c, c0 + r * d, vd);
+      }
+    }
+    for (; i < m; i++) {
+      int a0 = aOff + i * ai;
+      int c0 = cOff + i * d;
+      for (int x = 0; x < vd; x += L) {
+        FloatVector s0 = FloatVector.fromArray(S, c, c0 + x);
+        int bo = bOff + x;
+        int ao = a0;
+        for (int k = 0; k < kk; k++, bo += d, ao += ak) {
+          s0 = FloatVector.fromArray(S, b, bo).fma(FloatVector.broadcast(S, a[ao]), s0);
+        }
+        s0.intoArray(c, c0 + x);
+      }
+      scalarColumns(a, a0, ak, kk, b, bOff, d, c, c0, vd);
+    }
+  }
+
+  /** The columns {@code [from, d)} of one row of {@link #multAdd}, by {@link Math#fma}. */
+  private static void scalarColumns(float[] a, int a0, int ak, int kk, float[] b, int bOff, int d, float[] c, int c0,
+      int from) {
+    for (int x = from; x < d; x++) {
+      float s = c[c0 + x];
+      int bo = bOff + x;
+      int ao = a0;
+      for (int k = 0; k < kk; k++, bo += d, ao += ak) {
+        s = Math.fma(b[bo], a[ao], s);
+      }
+      c[c0 + x] = s;
+    }
+  }
+
+  /**
+   * One row of shared-negative scores, in place: with {@code w_q = c0 + c1·β_q}, returns
+   * {@code Σ_q w_q·softplus(s_q)} and overwrites {@code s_q} by {@code w_q·σ(s_q)}.
+   */
+  static double negativeRow(float[] s, int off, int n, float c0, float c1, float[] beta, float[] lanes) {
+    FloatVector lossAcc = FloatVector.zero(S);
+    FloatVector v0 = FloatVector.broadcast(S, c0);
+    int q = 0;
+    for (; q + L <= n; q += L) {
+      FloatVector sv = FloatVector.fromArray(S, s, off + q);
+      // w = c0 + c1·β (negative_weight/N · (w3 + w4·β_u·β_j))
+      FloatVector w = FloatVector.fromArray(S, beta, q).fma(FloatVector.broadcast(S, c1), v0);
+      FloatVector e = expNonPositive(sv.abs().neg());
+      // softplus(s) = max(s, 0) + log1p(e^{−|s|}); σ(s) = 1/(1+e) for s ≥ 0, e/(1+e) otherwise
+      lossAcc = w.fma(sv.max(0f).add(VectorMath.log1pUnit(e)), lossAcc);
+      FloatVector num = e.blend(1f, sv.compare(VectorOperators.GE, 0f));
+      w.mul(num.div(e.add(1f))).intoArray(s, off + q);
+    }
+    double loss = VectorMath.sum(lossAcc, lanes);
+    for (; q < n; q++) {
+      float x = s[off + q];
+      float w = Math.fma(beta[q], c1, c0);
+      double e = Math.exp(-Math.abs(x));
+      double sig = x >= 0 ? 1 / (1 + e) : e / (1 + e);
+      loss += w * (Math.max(x, 0.0) + Math.log1p(e));
+      s[off + q] = (float) (w * sig);
     }
     return loss;
   }

@@ -12,6 +12,8 @@
  *   <li>{@link io.graphcf.propagation.ultragcn.UltraGcnParams}: hyperparameters and the reference
  *       presets (gowalla, yelp2018, amazon-book).
  *   <li>{@link io.graphcf.propagation.ultragcn.UltraGcnObjective}: loss and gradient of one batch.
+ *   <li>{@code SharedNegatives}: the optional shared-negatives path (one negative set per batch,
+ *       three dense products); not the reference's sampling.
  *   <li>{@link io.graphcf.propagation.ultragcn.UltraGcnTrainer}: the epoch trainer (shuffle,
  *       sampling, Adam, saving and resuming).
  * </ul>

@@ -86,7 +86,19 @@ class UltraGcnGradientTest {
     for (boolean simd : kernels()) {
       for (int dim : new int[] {1, 3, 7, 33}) {
         for (int threads : new int[] {1, 2}) {
-          checkGradient(dim, threads, 100 + dim, simd);
+          checkGradient(dim, threads, 100 + dim, simd, false);
+        }
+      }
+    }
+  }
+
+  /** Shared negatives: the reference loss with every positive given the batch's one set. */
+  @Test
+  void sharedNegativesGradientMatchesCentralDifferences() {
+    for (boolean simd : kernels()) {
+      for (int dim : new int[] {1, 3, 7, 17, 33}) {
+        for (int threads : new int[] {1, 2}) {
+          checkGradient(dim, threads, 200 + dim, simd, true);
         }
       }
     }
@@ -97,9 +109,10 @@ class UltraGcnGradientTest {
     return UltraGcnObjective.SIMD_AVAILABLE ? new boolean[] {false, true} : new boolean[] {false};
   }
 
-  private void checkGradient(int dim, int threads, long seed, boolean simd) {
+  private void checkGradient(int dim, int threads, long seed, boolean simd, boolean shared) {
     Interactions g = tinyGraph();
-    UltraGcnParams p = params(dim).seed(seed);
+    // shared: 13 negatives, so the score rows have a vector part and a tail
+    UltraGcnParams p = params(dim).seed(seed).sharedNegatives(shared).negatives(shared ? 13 : 5);
     // a batch with a repeated user, a repeated item and (below) a negative equal to the positive
     int[] users = {0, 2, 0, 5, 4, 2, 1};
     int[] items = {1, 4, 2, 6, 3, 0, 3};
@@ -109,6 +122,13 @@ class UltraGcnGradientTest {
       negs[x] = r.nextInt(ITEMS);
     }
     negs[0] = items[0];
+    if (shared) {
+      // one set for the batch (with a repeated item), given to the reference once per positive
+      negs[1] = negs[2];
+      for (int x = p.negatives(); x < negs.length; x++) {
+        negs[x] = negs[x % p.negatives()];
+      }
+    }
     try (Workers w = Workers.create(threads)) {
       UltraGcnTrainer tr = new UltraGcnTrainer(g, p, w);
       ItemItemConstraint ii = tr.constraint();
@@ -133,12 +153,12 @@ class UltraGcnGradientTest {
       for (int x = 0; x < u.length; x++) {
         double analytic = gu[x] + p.gamma() * uEmb[x];
         double numeric = central(g, ii, p, u, it, users, items, negs, u, x, h);
-        assertClose(numeric, analytic, "user param " + x + " dim=" + dim + " threads=" + threads + " seed=" + seed + " simd=" + simd);
+        assertClose(numeric, analytic, "user param " + x + " dim=" + dim + " threads=" + threads + " seed=" + seed + " simd=" + simd + " shared=" + shared);
       }
       for (int x = 0; x < it.length; x++) {
         double analytic = gi[x] + p.gamma() * iEmb[x];
         double numeric = central(g, ii, p, u, it, users, items, negs, it, x, h);
-        assertClose(numeric, analytic, "item param " + x + " dim=" + dim + " threads=" + threads + " seed=" + seed + " simd=" + simd);
+        assertClose(numeric, analytic, "item param " + x + " dim=" + dim + " threads=" + threads + " seed=" + seed + " simd=" + simd + " shared=" + shared);
       }
     }
   }
@@ -182,9 +202,18 @@ class UltraGcnGradientTest {
 
   @Test
   void gradientDoesNotDependOnThreadsAndKernelsAgree() {
+    threadsAndKernels(false);
+  }
+
+  @Test
+  void sharedGradientDoesNotDependOnThreadsAndKernelsAgree() {
+    threadsAndKernels(true);
+  }
+
+  private void threadsAndKernels(boolean shared) {
     Interactions g = mediumGraph(11);
     int dim = 24;
-    UltraGcnParams p = params(dim).negatives(300).batchSize(64).neighbours(10).initStd(0.3f);
+    UltraGcnParams p = params(dim).negatives(300).batchSize(64).neighbours(10).initStd(0.3f).sharedNegatives(shared);
     int[] users = new int[60];
     int[] items = new int[60];
     int[] ptr = g.userItems().rowPtr();
@@ -213,7 +242,7 @@ class UltraGcnGradientTest {
           if (first == null) {
             first = both;
           } else {
-            assertArrayEquals(first, both, "threads=" + threads + " simd=" + simd);
+            assertArrayEquals(first, both, "threads=" + threads + " simd=" + simd + " shared=" + shared);
           }
         }
       }
@@ -223,7 +252,7 @@ class UltraGcnGradientTest {
       for (int x = 0; x < byKernel[0].length; x++) {
         float a = byKernel[0][x];
         float b = byKernel[1][x];
-        assertTrue(Math.abs(a - b) <= 1e-5f + 1e-4f * Math.abs(a), "scalar " + a + " vs simd " + b + " at " + x);
+        assertTrue(Math.abs(a - b) <= 1e-5f + 1e-4f * Math.abs(a), "scalar " + a + " vs simd " + b + " at " + x + " shared=" + shared);
       }
     }
   }

@@ -66,6 +66,19 @@ class UltraGcnTrainerTest {
   }
 
   @Test
+  void sharedNegativesSameResultForAnyThreadCountAndRoundTrip() {
+    Interactions g = randomGraph(1, 200, 900, 4000);
+    UltraGcnParams p = small().sharedNegatives(true);
+    float[] one = train(g, p, 1, 2);
+    assertArrayEquals(one, train(g, p, 2, 2), "1 vs 2 threads");
+    assertArrayEquals(one, train(g, p, 3, 2), "1 vs 3 threads");
+    assertFalse(Arrays.equals(one, train(g, small(), 1, 2)), "shared vs per-positive");
+    assertEquals("shared", p.toJson().path("negative_sampling").asText());
+    assertTrue(UltraGcnParams.fromJson(p.toJson()).sharedNegatives());
+    assertFalse(UltraGcnParams.fromJson(JsonNodeFactory.instance.objectNode()).sharedNegatives(), "default");
+  }
+
+  @Test
   void resumeReproducesAnUninterruptedRun(@TempDir Path dir) throws IOException {
     Interactions g = randomGraph(2, 150, 500, 3000);
     float[] straight = train(g, small(), 2, 3);
