@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -23,6 +24,16 @@ import me.tongfei.progressbar.ProgressBarBuilder;
  * with a patience counted in evaluations, checkpoints every N epochs and exact resume, a progress bar
  * per epoch on stderr, one JSON line per epoch on stdout, and at the end the model directory (final
  * embeddings, resume state, metadata) plus a PNG chart of loss and the metric against epochs.
+ *
+ * <p>Best versus last: when evaluation runs, the model directory a run ends with holds the parameters
+ * of the best evaluated epoch (by {@link Options#metric}), not the last one. While training, each new
+ * best is saved as a full checkpoint to the sibling {@code OUT.best} and the periodic checkpoints go to
+ * {@code OUT} itself; at the end the best snapshot is copied into {@code OUT} (its metadata records
+ * {@code saved_epoch}, {@code best_epoch} and {@code last_epoch}) and the last epoch's resumable state
+ * is kept in the sibling {@code OUT.last} ({@link #lastDir}); {@code OUT.best} is removed. Resuming
+ * {@code OUT} continues from the best epoch; resuming {@code OUT.last} continues the run where it ended.
+ * When the best epoch is the last (or nothing was evaluated) {@code OUT} is the last epoch and no
+ * sibling remains.
  *
  * <p>A checkpoint is the whole model directory written through {@link ModelWriter} (atomic swap),
  * with metadata {@code state}: the last finished epoch, best metric and epoch, evaluations without
@@ -230,6 +241,10 @@ public final class TrainingLoop {
       p.history.add(line);
       out.println(JSON.writeValueAsString(line));
       out.flush();
+      if (p.bestEpoch == e && !last) {
+        // a new best: keep its full, resumable state until the run ends
+        save(bestDir(modelDir), p);
+      }
       if (!last && !p.stoppedEarly && options.checkpointEvery > 0 && e % options.checkpointEvery == 0) {
         save(modelDir, p);
       }
@@ -238,11 +253,66 @@ public final class TrainingLoop {
       // Resumed past the end from an unevaluated checkpoint: the final metrics must describe the saved model.
       evaluate(p, (ObjectNode) p.history.get(p.history.size() - 1));
     }
-    ObjectNode meta = save(modelDir, p);
+    ObjectNode meta;
+    Path best = bestDir(modelDir);
+    if (evaluation != null && p.bestEpoch > 0 && p.bestEpoch != p.epoch && Files.isDirectory(best)) {
+      save(lastDir(modelDir), p);
+      meta = promoteBest(best, modelDir, p);
+    } else {
+      meta = save(modelDir, p);
+      ModelWriter.deleteRecursively(lastDir(modelDir));
+    }
+    ModelWriter.deleteRecursively(best);
     if (options.chart) {
       TrainingLoopChart.write(p.history, options.metric, modelDir.resolve(CHART_FILE), trainer.modelName());
     }
-    return new Result(p.epoch, p.lastMetrics, p.bestEpoch, p.best, p.stoppedEarly, p.history, meta);
+    ObjectNode savedMetrics = meta.get("metrics") instanceof ObjectNode ? (ObjectNode) meta.get("metrics")
+        : p.lastMetrics;
+    return new Result(p.epoch, savedMetrics, p.bestEpoch, p.best, p.stoppedEarly, p.history, meta);
+  }
+
+  /** Where the last epoch's resumable state goes when {@code modelDir} ends up holding an earlier, best epoch. */
+  public static Path lastDir(Path modelDir) {
+    return sibling(modelDir, ".last");
+  }
+
+  /** Where the best evaluated epoch waits while the run goes on. */
+  static Path bestDir(Path modelDir) {
+    return sibling(modelDir, ".best");
+  }
+
+  private static Path sibling(Path dir, String suffix) {
+    Path abs = dir.toAbsolutePath().normalize();
+    return abs.resolveSibling(abs.getFileName() + suffix);
+  }
+
+  /**
+   * Copies the best snapshot's entries into {@code modelDir} with its metadata completed: the best
+   * epoch's metrics and resume state, the whole run's timings and epoch counts.
+   */
+  private ObjectNode promoteBest(Path best, Path modelDir, Progress p) throws IOException {
+    ModelReader r = ModelReader.open(best);
+    ObjectNode meta = r.meta().deepCopy();
+    meta.remove("files");
+    meta.remove("format");
+    meta.remove("formatVersion");
+    ObjectNode metrics = (ObjectNode) meta.get("metrics");
+    metrics.put("saved_epoch", p.bestEpoch).put("last_epoch", p.epoch).put("best_epoch", p.bestEpoch);
+    meta.set("timings", timings(p));
+    meta.put("last_checkpoint", lastDir(modelDir).toString());
+    try (ModelWriter w = ModelWriter.create(modelDir)) {
+      for (java.util.Iterator<String> it = r.meta().path("files").fieldNames(); it.hasNext();) {
+        String name = it.next();
+        if (r.meta().path("files").path(name).path("type").asText().equals("f32")) {
+          io.graphcf.propagation.model.FloatMatrix m = r.matrix(name);
+          w.putMatrix(name, m.data(), m.rows(), m.cols());
+        } else {
+          w.putInts(name, r.ints(name));
+        }
+      }
+      w.commit(meta);
+    }
+    return meta;
   }
 
   private void evaluate(Progress p, ObjectNode line) {
@@ -303,15 +373,9 @@ public final class TrainingLoop {
       metrics.put("best_epoch", p.bestEpoch);
     }
     metrics.put("evaluated_epoch", p.lastEvaluatedEpoch >= 0 ? p.lastEvaluatedEpoch : p.epoch);
+    metrics.put("saved_epoch", p.epoch).put("last_epoch", p.epoch);
     meta.set("metrics", metrics);
-    ObjectNode timings = JSON.createObjectNode();
-    timings.put("epochs", p.epoch);
-    timings.put("train_seconds", p.trainSeconds);
-    timings.put("seconds_per_epoch", p.epoch == 0 ? 0 : p.trainSeconds / p.epoch);
-    timings.put("eval_seconds_total", p.evalSeconds);
-    timings.put("eval_seconds", p.evals == 0 ? 0 : p.evalSeconds / p.evals);
-    timings.put("peak_heap_bytes", peakHeapBytes());
-    meta.set("timings", timings);
+    meta.set("timings", timings(p));
     ObjectNode state = JSON.createObjectNode();
     state.put("epoch", p.epoch).put("best_epoch", p.bestEpoch).put("bad_evals", p.badEvals).put("evals", p.evals)
         .put("train_seconds", p.trainSeconds).put("eval_seconds", p.evalSeconds)
@@ -327,6 +391,17 @@ public final class TrainingLoop {
       w.commit(meta);
     }
     return meta;
+  }
+
+  private static ObjectNode timings(Progress p) {
+    ObjectNode timings = JSON.createObjectNode();
+    timings.put("epochs", p.epoch);
+    timings.put("train_seconds", p.trainSeconds);
+    timings.put("seconds_per_epoch", p.epoch == 0 ? 0 : p.trainSeconds / p.epoch);
+    timings.put("eval_seconds_total", p.evalSeconds);
+    timings.put("eval_seconds", p.evals == 0 ? 0 : p.evalSeconds / p.evals);
+    timings.put("peak_heap_bytes", peakHeapBytes());
+    return timings;
   }
 
   /** CPU time of this process (all threads), or -1 if the JVM does not report it. */

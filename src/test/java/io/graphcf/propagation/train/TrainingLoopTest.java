@@ -126,6 +126,107 @@ class TrainingLoopTest {
     }
   }
 
+  /** A trainer whose only parameter is the number of the epoch it last ran (so a saved model names its epoch). */
+  static final class EpochStamp implements EpochTrainer {
+    float epoch;
+
+    @Override
+    public String modelName() {
+      return "stamp";
+    }
+
+    @Override
+    public ObjectNode hyperparameters() {
+      return JSON.createObjectNode().put("seed", 1);
+    }
+
+    @Override
+    public double trainEpoch(int e) {
+      epoch = e;
+      return 1.0 / e;
+    }
+
+    @Override
+    public UserScorer scorer() {
+      return null; // the evaluations below do not score
+    }
+
+    @Override
+    public void save(ModelWriter w) throws IOException {
+      w.putMatrix("user_embedding", new float[] {epoch, -epoch}, 1, 2);
+      w.putMatrix("item_embedding", new float[] {2 * epoch, 0}, 1, 2);
+    }
+
+    @Override
+    public ObjectNode state() {
+      return JSON.createObjectNode().put("epoch", epoch);
+    }
+
+    @Override
+    public void restore(ModelReader r, ObjectNode state) throws IOException {
+      epoch = r.matrix("user_embedding").data()[0];
+    }
+  }
+
+  /** An evaluation that reports {@code values[e - 1]} after epoch e of {@code t}. */
+  static TrainingLoop.Evaluation byEpoch(EpochStamp t, double... values) {
+    return s -> JSON.createObjectNode().put("recall@20", values[(int) t.epoch - 1]).put("ndcg@20", 0.0);
+  }
+
+  @Test
+  void savedModelIsTheBestEvaluatedEpochAndTheLastStaysResumable() throws IOException {
+    // Recall@20 peaks at epoch 3 (0.5) and falls afterwards: OUT must hold epoch 3, OUT.last epoch 6.
+    EpochStamp t = new EpochStamp();
+    Path out = tmp.resolve("best");
+    TrainingLoop.Options o = new TrainingLoop.Options().epochs(6).checkpointEvery(2).progress(false).chart(false);
+    TrainingLoop.Result r = new TrainingLoop(t, o, byEpoch(t, 0.1, 0.3, 0.5, 0.4, 0.2, 0.45), null, null,
+        new PrintWriter(new StringWriter()), null).run(out);
+    assertEquals(6, r.lastEpoch());
+    assertEquals(3, r.bestEpoch());
+    ModelReader best = ModelReader.open(out);
+    assertArrayEquals(new float[] {3, -3}, best.matrix("user_embedding").data());
+    assertArrayEquals(new float[] {6, 0}, best.matrix("item_embedding").data());
+    JsonNode m = best.meta().get("metrics");
+    assertEquals(0.5, m.get("recall@20").asDouble(), 0.0, "the saved model's own metrics");
+    assertEquals(3, m.get("saved_epoch").asInt());
+    assertEquals(3, m.get("best_epoch").asInt());
+    assertEquals(6, m.get("last_epoch").asInt());
+    assertEquals(3, best.meta().at("/state/epoch").asInt(), "resuming OUT continues from the best epoch");
+    assertEquals(6, best.meta().at("/timings/epochs").asInt());
+    assertEquals(0.5, r.metrics().get("recall@20").asDouble(), 0.0);
+    ModelReader last = ModelReader.open(TrainingLoop.lastDir(out));
+    assertArrayEquals(new float[] {6, -6}, last.matrix("user_embedding").data());
+    assertEquals(6, last.meta().at("/state/epoch").asInt());
+    assertEquals(0.45, last.meta().at("/metrics/recall@20").asDouble(), 0.0);
+    assertFalse(Files.exists(TrainingLoop.bestDir(out)), "the best snapshot is moved into OUT");
+
+    // Resuming OUT.last to epoch 8: epochs 7 and 8 run; epoch 8 (0.6) beats 0.5 and is last: OUT.last goes.
+    EpochStamp t2 = new EpochStamp();
+    Path out2 = tmp.resolve("more");
+    TrainingLoop.Result r2 = new TrainingLoop(t2, new TrainingLoop.Options().epochs(8).progress(false).chart(false),
+        byEpoch(t2, 0.1, 0.3, 0.5, 0.4, 0.2, 0.45, 0.3, 0.6), null, null, new PrintWriter(new StringWriter()), null)
+        .resume(TrainingLoop.lastDir(out), out2);
+    assertEquals(8, r2.bestEpoch());
+    assertArrayEquals(new float[] {8, -8}, ModelReader.open(out2).matrix("user_embedding").data());
+    assertEquals(8, ModelReader.open(out2).meta().at("/metrics/saved_epoch").asInt());
+    assertFalse(Files.exists(TrainingLoop.lastDir(out2)));
+  }
+
+  @Test
+  void earlyStoppedRunSavesTheBestEpoch() throws IOException {
+    // Best at epoch 2; patience 2 stops after epoch 4; the model is epoch 2's.
+    EpochStamp t = new EpochStamp();
+    Path out = tmp.resolve("stopped");
+    TrainingLoop.Result r = new TrainingLoop(t, new TrainingLoop.Options().epochs(10).patience(2).progress(false)
+        .chart(false), byEpoch(t, 0.2, 0.4, 0.3, 0.35, 0.9), null, null, new PrintWriter(new StringWriter()), null)
+        .run(out);
+    assertTrue(r.stoppedEarly());
+    assertEquals(4, r.lastEpoch());
+    assertArrayEquals(new float[] {2, -2}, ModelReader.open(out).matrix("user_embedding").data());
+    assertEquals(4, ModelReader.open(out).meta().at("/metrics/last_epoch").asInt());
+    assertArrayEquals(new float[] {4, -4}, ModelReader.open(TrainingLoop.lastDir(out)).matrix("user_embedding").data());
+  }
+
   /** Delegates to a trainer and dies at a given epoch, as a killed process would. */
   static final class Killed implements EpochTrainer {
     final EpochTrainer t;
@@ -202,10 +303,19 @@ class TrainingLoopTest {
         new TrainingLoop(trainer(w), o, TrainingLoopTest::fakeEval, null, null, new PrintWriter(new StringWriter()),
             null).resume(killed, killed);
       }
+      // The saved (best) models agree, and so do the last epochs' states when the best was earlier.
       ModelReader a = ModelReader.open(whole);
       ModelReader b = ModelReader.open(killed);
       for (String name : new String[] {"ego_user", "ego_item", "adam_user_m", "adam_item_v", "user_embedding"}) {
         assertArrayEquals(a.matrix(name).data(), b.matrix(name).data(), name + ", threads=" + threads);
+      }
+      assertEquals(Files.exists(TrainingLoop.lastDir(whole)), Files.exists(TrainingLoop.lastDir(killed)));
+      if (Files.exists(TrainingLoop.lastDir(whole))) {
+        a = ModelReader.open(TrainingLoop.lastDir(whole));
+        b = ModelReader.open(TrainingLoop.lastDir(killed));
+        for (String name : new String[] {"ego_user", "ego_item", "adam_user_m", "adam_item_v", "user_embedding"}) {
+          assertArrayEquals(a.matrix(name).data(), b.matrix(name).data(), "last " + name + ", threads=" + threads);
+        }
       }
       JsonNode ha = a.meta().at("/state/history");
       JsonNode hb = b.meta().at("/state/history");
