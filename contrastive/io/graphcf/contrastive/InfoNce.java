@@ -4,7 +4,6 @@ import io.graphcf.propagation.VectorMath;
 import io.graphcf.propagation.Workers;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,22 +22,25 @@ import jdk.incubator.vector.VectorSpecies;
  * stable log-sum-exp (identical to the reference wherever the reference's float32 exp is finite).
  *
  * <p>Two passes over fixed column chunks of E (the chunk count does not depend on the thread count,
- * so results are bit-identical for any number of threads): pass 1 keeps an online max and sum per
- * row and chunk; after merging the chunks in a fixed order, pass 2 recomputes each score tile,
- * forms q_bj = w_b/τ · softmax_bj and accumulates ∂L/∂e_j (rows owned by the chunk) and a per-chunk
- * partial of ∂L/∂g_b, summed in chunk order at the end. Score tiles (64 batch rows × 256 nodes) are
- * register-blocked products (4 rows × 2 vectors of accumulators) against the node tile transposed
- * once per pass: a Gowalla step took 6.9 process-CPU seconds this way against 8.8 with
- * {@code DenseKernels.multTransB}, which re-packs the node tile for every row block. The
- * exponentials and the two gradient products use the incubating Vector API (exp is the JDK's SIMD
- * intrinsic; each gradient row is held in vector
- * registers while the tile streams past and is stored once).
+ * so results are bit-identical for any number of threads). Pass 1 keeps a running max and sum per
+ * row and chunk; after merging the chunks in a fixed order, pass 2 recomputes each score tile, turns
+ * it into q_bj = w_b/τ · softmax_bj in place and accumulates ∂L/∂e_j (rows owned by the chunk) and a
+ * per-chunk partial of ∂L/∂g_b, summed in chunk order at the end. That is four (batch × nodes × d)
+ * products per call (two score passes, q·E and qᵀ·G), all done by three register-tiled micro-kernels
+ * over the incubating Vector API with {@value #MR} × 2 vector accumulators each (12 FMA chains, two
+ * vector loads and six broadcasts per six FMAs pairs):
+ * <ul>
+ *   <li>scores: the batch rows are packed once per call into k-major panels of 2 vectors' width, the
+ *       node rows are broadcast straight from E; the tile is node-major (tile[c][b]), so the per-row
+ *       max, Σ exp and softmax run lane-wise with no horizontal reductions;</li>
+ *   <li>∂L/∂G: six batch rows × 2 vectors of d, reducing over the tile's nodes (E rows as vectors);</li>
+ *   <li>∂L/∂E: six nodes × 2 vectors of d, reducing over the tile's batch rows (G rows as vectors).</li>
+ * </ul>
+ * Batch rows are padded with zero rows of weight 0 to a multiple of {@link #ROW_ALIGN} so no
+ * micro-kernel needs a row tail. The exponentials are {@link VectorMath#expNonPositive} (the same
+ * bits in every JIT tier).
  */
 final class InfoNce {
-  /** Columns (nodes) per tile. */
-  static final int TILE = 256;
-  /** Batch rows per tile. */
-  static final int ROWS = 64;
   /** Column chunks: fixed, independent of the thread count. */
   static final int CHUNKS = 8;
   /** The reference's clamp bounds of the positive score. */
@@ -48,25 +50,53 @@ final class InfoNce {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** Width of a packed row panel and of a block of d: two vectors. */
+  private static final int P = 2 * L;
+  /** Rows (or nodes) per register block on the broadcast side. */
+  private static final int MR = 6;
+  /** Batch rows are padded to a multiple of this: whole panels and whole register blocks. */
+  static final int ROW_ALIGN = lcm(P, MR);
+  /** Batch rows per tile. */
+  static final int ROWS = 2 * ROW_ALIGN;
+  /** Nodes per tile (a multiple of MR). */
+  static final int TILE = 96;
 
   private final int dim;
   private float[] rows = new float[0];
+  private float[] panels = new float[0];
+  private float[] rowBlocks = new float[0];
   private float[] coef = new float[0];
-  private double[] lse = new double[0];
+  private float[] lseF = new float[0];
   private final float[][] partial = new float[CHUNKS][0];
-  private final double[][] runMax = new double[CHUNKS][0];
+  private final float[][] runMax = new float[CHUNKS][0];
   private final double[][] runSum = new double[CHUNKS][0];
-  private final float[][] tiles = new float[CHUNKS][ROWS * TILE];
-  private final float[][] tilesT = new float[CHUNKS][];
+  private final float[][] tiles = new float[CHUNKS][TILE * ROWS];
+  private final float[][] rowSums = new float[CHUNKS][ROWS];
+  private final float[][] nodeBlocks;
+  private final float[][] nodeGroups;
+  private final float[][] spill = new float[CHUNKS][P];
+  /** d rounded up to whole blocks of P: the stride of the packed and partial buffers. */
+  private final int dp;
 
   InfoNce(int dim) {
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be >= 1, got " + dim);
     }
     this.dim = dim;
-    for (int t = 0; t < CHUNKS; t++) {
-      tilesT[t] = new float[dim * TILE];
+    this.dp = (dim + P - 1) / P * P;
+    nodeBlocks = new float[CHUNKS][TILE * dp];
+    nodeGroups = new float[CHUNKS][TILE * dim];
+  }
+
+  private static int lcm(int a, int b) {
+    int x = a;
+    int y = b;
+    while (y != 0) {
+      int t = x % y;
+      x = y;
+      y = t;
     }
+    return a / x * b;
   }
 
   /**
@@ -87,19 +117,24 @@ final class InfoNce {
     if (n == 0) {
       return 0.0;
     }
-    ensure(n);
+    int np = (n + ROW_ALIGN - 1) / ROW_ALIGN * ROW_ALIGN;
+    ensure(np);
     float invTau = 1f / tau;
     for (int b = 0; b < n; b++) {
       System.arraycopy(g, nodes[b] * d, rows, b * d, d);
       coef[b] = weights[b] * invTau;
     }
-    int chunks = Math.min(CHUNKS, (numNodes + TILE - 1) / TILE);
+    Arrays.fill(rows, n * d, np * d, 0f);
+    Arrays.fill(coef, n, np, 0f);
+    pack(rows, np, d, panels);
+    packBlocks(rows, 0, np, d, dp, rowBlocks);
+    int tileCount = (numNodes + TILE - 1) / TILE;
+    int chunks = Math.min(CHUNKS, tileCount);
     int[] bounds = new int[chunks + 1];
-    int tiles = (numNodes + TILE - 1) / TILE;
     for (int t = 0; t <= chunks; t++) {
-      bounds[t] = Math.min(numNodes, (int) ((long) tiles * t / chunks) * TILE);
+      bounds[t] = Math.min(numNodes, (int) ((long) tileCount * t / chunks) * TILE);
     }
-    workers.run(chunks, t -> rowMaxSum(t, e, bounds[t], bounds[t + 1], n, invTau));
+    workers.run(chunks, t -> rowMaxSum(t, e, bounds[t], bounds[t + 1], np, invTau));
     // lse_b = log(Σ_j exp(s_bj) + 1e-8), merged over chunks in a fixed order
     double loss = 0.0;
     for (int b = 0; b < n; b++) {
@@ -112,18 +147,20 @@ final class InfoNce {
         sum += runSum[t][b] * Math.exp(runMax[t][b] - m);
       }
       double l = m > -700.0 ? m + Math.log(sum + EPS * Math.exp(-m)) : Math.log(EPS + sum * Math.exp(m));
-      lse[b] = l;
+      lseF[b] = (float) l;
       double pos = clamp(dot(rows, b * d, e, nodes[b] * d, d) * invTau);
       loss += weights[b] * (l - pos);
     }
-    workers.run(chunks, t -> gradients(t, e, gradE, bounds[t], bounds[t + 1], n, invTau));
+    Arrays.fill(lseF, n, np, 0f);
+    workers.run(chunks, t -> gradients(t, e, gradE, bounds[t], bounds[t + 1], np, invTau));
     for (int b = 0; b < n; b++) {
       int gb = nodes[b] * d;
       int rb = b * d;
       for (int t = 0; t < chunks; t++) {
         float[] p = partial[t];
+        int pb = b * dp;
         for (int k = 0; k < d; k++) {
-          gradG[gb + k] += p[rb + k];
+          gradG[gb + k] += p[pb + k];
         }
       }
       float s = dot(rows, rb, e, gb, d) * invTau;
@@ -151,245 +188,369 @@ final class InfoNce {
     return s;
   }
 
-  private void ensure(int n) {
+  private void ensure(int np) {
     int d = dim;
-    if (rows.length < n * d) {
-      int cap = Math.max(n, rows.length / d * 5 / 4);
+    if (coef.length < np) {
+      int cap = Math.max(np, coef.length / ROW_ALIGN * 5 / 4 * ROW_ALIGN);
       rows = new float[cap * d];
+      panels = new float[cap * d];
+      rowBlocks = new float[cap * dp];
       coef = new float[cap];
-      lse = new double[cap];
+      lseF = new float[cap];
       for (int t = 0; t < CHUNKS; t++) {
-        partial[t] = new float[cap * d];
-        runMax[t] = new double[cap];
+        partial[t] = new float[cap * dp];
+        runMax[t] = new float[cap];
         runSum[t] = new double[cap];
       }
     }
   }
 
-  /** Pass 1 over columns [from, to): per row the running max and Σ exp(s − max) of s = g·e/τ. */
-  private void rowMaxSum(int t, float[] e, int from, int to, int n, float invTau) {
-    double[] mx = runMax[t];
-    double[] sm = runSum[t];
-    Arrays.fill(mx, 0, n, Double.NEGATIVE_INFINITY);
-    Arrays.fill(sm, 0, n, 0.0);
-    float[] tile = tiles[t];
-    float[] et = tilesT[t];
-    int d = dim;
-    for (int j0 = from; j0 < to; j0 += TILE) {
-      int nc = Math.min(TILE, to - j0);
-      transposeTile(e, j0, nc, d, et);
-      for (int r0 = 0; r0 < n; r0 += ROWS) {
-        int nr = Math.min(ROWS, n - r0);
-        // S = G_B E_tileᵀ (scaled by 1/τ below)
-        scoreTile(rows, r0, nr, et, nc, d, tile);
-        for (int r = 0; r < nr; r++) {
-          int b = r0 + r;
-          int ob = r * nc;
-          float tm = max(tile, ob, nc) * invTau;
-          double m = mx[b];
-          if (tm > m) {
-            sm[b] *= Math.exp(m - tm);
-            m = tm;
-            mx[b] = m;
-          }
-          sm[b] += sumExp(tile, ob, nc, invTau, (float) m);
-        }
-      }
-    }
-  }
-
-  /** Pass 2 over columns [from, to): gradE rows of the chunk, and the chunk's partial gradG. */
-  private void gradients(int t, float[] e, float[] gradE, int from, int to, int n, float invTau) {
-    float[] tile = tiles[t];
-    float[] et = tilesT[t];
-    float[] pg = partial[t];
-    int d = dim;
-    Arrays.fill(pg, 0, n * d, 0f);
-    for (int j0 = from; j0 < to; j0 += TILE) {
-      int nc = Math.min(TILE, to - j0);
-      transposeTile(e, j0, nc, d, et);
-      for (int r0 = 0; r0 < n; r0 += ROWS) {
-        int nr = Math.min(ROWS, n - r0);
-        scoreTile(rows, r0, nr, et, nc, d, tile);
-        for (int r = 0; r < nr; r++) {
-          int b = r0 + r;
-          int ob = r * nc;
-          scaledSoftmax(tile, ob, nc, invTau, (float) lse[b], coef[b]);
-          // ∂L/∂g_b += Σ_c q_bc e_c
-          accumulate(tile, ob, 1, nc, e, j0 * d, d, pg, b * d);
-        }
-        // ∂L/∂e_c += Σ_b q_bc g_b
-        for (int c = 0; c < nc; c++) {
-          accumulate(tile, c, nc, nr, rows, r0 * d, d, gradE, (j0 + c) * d);
-        }
-      }
-    }
-  }
-
-  /** max of x[o, o + n). */
-  static float max(float[] x, int o, int n) {
-    int c = 0;
-    FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    for (; c + L <= n; c += L) {
-      m = m.max(FloatVector.fromArray(S, x, o + c));
-    }
-    float r = m.reduceLanes(VectorOperators.MAX);
-    for (; c < n; c++) {
-      r = Math.max(r, x[o + c]);
-    }
-    return r;
-  }
-
-  /** Σ_c exp(a·x_c − m) over x[o, o + n). */
-  static float sumExp(float[] x, int o, int n, float a, float m) {
-    int c = 0;
-    FloatVector acc = FloatVector.zero(S);
-    for (; c + L <= n; c += L) {
-      // exp(a·x − m) with a·x ≤ m: the tier-independent exp and a fixed-order lane sum
-      acc = acc.add(VectorMath.expNonPositive(FloatVector.fromArray(S, x, o + c).fma(a, -m)));
-    }
-    float r = VectorMath.sumLanes(acc);
-    for (; c < n; c++) {
-      r += (float) Math.exp(x[o + c] * a - m);
-    }
-    return r;
-  }
-
-  /** x_c ← w · exp(a·x_c − l) over x[o, o + n), in place. */
-  static void scaledSoftmax(float[] x, int o, int n, float a, float l, float w) {
-    int c = 0;
-    for (; c + L <= n; c += L) {
-      VectorMath.expNonPositive(FloatVector.fromArray(S, x, o + c).fma(a, -l)).mul(w).intoArray(x, o + c);
-    }
-    for (; c < n; c++) {
-      x[o + c] = w * (float) Math.exp(x[o + c] * a - l);
-    }
-  }
-
-  /**
-   * out[ob, ob + d) += Σ_{t < n} q[qo + t·qStride] · x[x0 + t·d, x0 + t·d + d): a row of a (q × X)
-   * product, kept in four vector accumulators per column block so the row is stored once.
-   */
-  static void accumulate(float[] q, int qo, int qStride, int n, float[] x, int x0, int d, float[] out, int ob) {
-    int k = 0;
-    for (; k + 4 * L <= d; k += 4 * L) {
-      FloatVector a0 = FloatVector.fromArray(S, out, ob + k);
-      FloatVector a1 = FloatVector.fromArray(S, out, ob + k + L);
-      FloatVector a2 = FloatVector.fromArray(S, out, ob + k + 2 * L);
-      FloatVector a3 = FloatVector.fromArray(S, out, ob + k + 3 * L);
-      for (int t = 0; t < n; t++) {
-        FloatVector qv = FloatVector.broadcast(S, q[qo + t * qStride]);
-        int xb = x0 + t * d + k;
-        a0 = FloatVector.fromArray(S, x, xb).fma(qv, a0);
-        a1 = FloatVector.fromArray(S, x, xb + L).fma(qv, a1);
-        a2 = FloatVector.fromArray(S, x, xb + 2 * L).fma(qv, a2);
-        a3 = FloatVector.fromArray(S, x, xb + 3 * L).fma(qv, a3);
-      }
-      a0.intoArray(out, ob + k);
-      a1.intoArray(out, ob + k + L);
-      a2.intoArray(out, ob + k + 2 * L);
-      a3.intoArray(out, ob + k + 3 * L);
-    }
-    for (; k + L <= d; k += L) {
-      FloatVector a0 = FloatVector.fromArray(S, out, ob + k);
-      for (int t = 0; t < n; t++) {
-        a0 = FloatVector.fromArray(S, x, x0 + t * d + k).fma(FloatVector.broadcast(S, q[qo + t * qStride]), a0);
-      }
-      a0.intoArray(out, ob + k);
-    }
-    for (; k < d; k++) {
-      float acc = out[ob + k];
-      for (int t = 0; t < n; t++) {
-        acc += q[qo + t * qStride] * x[x0 + t * d + k];
-      }
-      out[ob + k] = acc;
-    }
-  }
-
-  /** et[k · TILE + c] = e[(j0 + c) · d + k] for c < nc: the node tile transposed, once per tile. */
-  private static void transposeTile(float[] e, int j0, int nc, int d, float[] et) {
-    for (int c = 0; c < nc; c++) {
-      int eb = (j0 + c) * d;
-      for (int k = 0; k < d; k++) {
-        et[k * TILE + c] = e[eb + k];
-      }
-    }
-  }
-
-  /**
-   * tile[r · nc + c] = Σ_k a[(r0 + r) · d + k] · et[k · TILE + c] for r < nr, c < nc: a 4-row × 2-vector
-   * register-blocked product (eight accumulators, each E value loaded once per four rows).
-   */
-  static void scoreTile(float[] a, int r0, int nr, float[] et, int nc, int d, float[] tile) {
-    int r = 0;
-    for (; r + 4 <= nr; r += 4) {
-      int a0 = (r0 + r) * d;
-      int a1 = a0 + d;
-      int a2 = a1 + d;
-      int a3 = a2 + d;
-      int c = 0;
-      for (; c + 2 * L <= nc; c += 2 * L) {
-        FloatVector s00 = FloatVector.zero(S);
-        FloatVector s01 = FloatVector.zero(S);
-        FloatVector s10 = FloatVector.zero(S);
-        FloatVector s11 = FloatVector.zero(S);
-        FloatVector s20 = FloatVector.zero(S);
-        FloatVector s21 = FloatVector.zero(S);
-        FloatVector s30 = FloatVector.zero(S);
-        FloatVector s31 = FloatVector.zero(S);
-        // s_rc = Σ_k a_rk e_ck for the 4 × 2L block
+  /** panels[(p·d + k)·P + r] = rows[(p·P + r)·d + k]: k-major panels of P rows. */
+  static void pack(float[] rows, int np, int d, float[] panels) {
+    for (int p = 0; p < np / P; p++) {
+      int base = p * d * P;
+      for (int r = 0; r < P; r++) {
+        int rb = (p * P + r) * d;
         for (int k = 0; k < d; k++) {
-          int eb = k * TILE + c;
-          FloatVector b0 = FloatVector.fromArray(S, et, eb);
-          FloatVector b1 = FloatVector.fromArray(S, et, eb + L);
-          FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-          s00 = b0.fma(x, s00);
-          s01 = b1.fma(x, s01);
-          x = FloatVector.broadcast(S, a[a1 + k]);
-          s10 = b0.fma(x, s10);
-          s11 = b1.fma(x, s11);
-          x = FloatVector.broadcast(S, a[a2 + k]);
-          s20 = b0.fma(x, s20);
-          s21 = b1.fma(x, s21);
-          x = FloatVector.broadcast(S, a[a3 + k]);
-          s30 = b0.fma(x, s30);
-          s31 = b1.fma(x, s31);
+          panels[base + k * P + r] = rows[rb + k];
         }
-        int o = r * nc + c;
+      }
+    }
+  }
+
+  /** Pass 1 over nodes [from, to): per row the running max m and Σ exp(s − m) of s = g·e/τ. */
+  private void rowMaxSum(int t, float[] e, int from, int to, int np, float invTau) {
+    float[] mx = runMax[t];
+    double[] sm = runSum[t];
+    float[] tile = tiles[t];
+    float[] tmp = rowSums[t];
+    float[] eg = nodeGroups[t];
+    Arrays.fill(mx, 0, np, Float.NEGATIVE_INFINITY);
+    Arrays.fill(sm, 0, np, 0.0);
+    FloatVector a = FloatVector.broadcast(S, invTau);
+    for (int j0 = from; j0 < to; j0 += TILE) {
+      int nc = Math.min(TILE, to - j0);
+      packGroups(e, j0, nc, dim, eg);
+      for (int r0 = 0; r0 < np; r0 += ROWS) {
+        int nr = Math.min(ROWS, np - r0);
+        // S = G_B E_tileᵀ (scaled by 1/τ below)
+        scoreTile(panels, r0, nr, eg, nc, dim, tile);
+        for (int v = 0; v < nr; v += L) {
+          // m_b ← max(m_b, max_c s_bc), lane-wise over 8 rows
+          FloatVector tm = FloatVector.fromArray(S, tile, v);
+          for (int c = 1; c < nc; c++) {
+            tm = tm.max(FloatVector.fromArray(S, tile, c * ROWS + v));
+          }
+          FloatVector old = FloatVector.fromArray(S, mx, r0 + v);
+          FloatVector m = tm.mul(a).max(old);
+          m.intoArray(mx, r0 + v);
+          FloatVector negM = m.neg();
+          // Σ_c exp(s_bc − m_b)
+          FloatVector acc = FloatVector.zero(S);
+          for (int c = 0; c < nc; c++) {
+            acc = acc.add(VectorMath.expNonPositive(FloatVector.fromArray(S, tile, c * ROWS + v).fma(a, negM)));
+          }
+          acc.intoArray(tmp, v);
+          for (int i = 0; i < L; i++) {
+            int b = r0 + v + i;
+            float mo = old.lane(i);
+            float mn = mx[b];
+            if (mn > mo) {
+              sm[b] *= Math.exp((double) mo - mn);
+            }
+            sm[b] += tmp[v + i];
+          }
+        }
+      }
+    }
+  }
+
+  /** Pass 2 over nodes [from, to): gradE rows of the chunk, and the chunk's partial gradG. */
+  private void gradients(int t, float[] e, float[] gradE, int from, int to, int np, float invTau) {
+    float[] tile = tiles[t];
+    float[] pg = partial[t];
+    float[] eb = nodeBlocks[t];
+    float[] sp = spill[t];
+    float[] eg = nodeGroups[t];
+    int d = dim;
+    Arrays.fill(pg, 0, np * dp, 0f);
+    FloatVector a = FloatVector.broadcast(S, invTau);
+    for (int j0 = from; j0 < to; j0 += TILE) {
+      int nc = Math.min(TILE, to - j0);
+      packBlocks(e, j0, nc, d, dp, eb);
+      packGroups(e, j0, nc, d, eg);
+      for (int r0 = 0; r0 < np; r0 += ROWS) {
+        int nr = Math.min(ROWS, np - r0);
+        scoreTile(panels, r0, nr, eg, nc, d, tile);
+        // q_bc = (w_b/τ) · exp(s_bc − lse_b), in place
+        for (int v = 0; v < nr; v += L) {
+          FloatVector negL = FloatVector.fromArray(S, lseF, r0 + v).neg();
+          FloatVector w = FloatVector.fromArray(S, coef, r0 + v);
+          for (int c = 0; c < nc; c++) {
+            int o = c * ROWS + v;
+            VectorMath.expNonPositive(FloatVector.fromArray(S, tile, o).fma(a, negL)).mul(w).intoArray(tile, o);
+          }
+        }
+        // ∂L/∂g_b += Σ_c q_bc e_c
+        gradRows(tile, nc, nr, eb, dp, pg, r0);
+        // ∂L/∂e_c += Σ_b q_bc g_b
+        gradNodes(tile, nc, nr, rowBlocks, np, r0, d, dp, gradE, j0, sp);
+      }
+    }
+  }
+
+  /**
+   * out[(kb · n + r) · P + x] = src[(r0 + r) · d + kb · P + x] for r < n, zero for kb · P + x ≥ d: rows in
+   * blocks of P columns, each block's rows contiguous (so the gradient kernels read them at a constant
+   * stride, which lets the JIT drop the range checks).
+   */
+  static void packBlocks(float[] src, int r0, int n, int d, int dp, float[] out) {
+    for (int kb = 0; kb < dp; kb += P) {
+      int w = Math.min(P, d - kb);
+      int ob = kb * n;
+      for (int r = 0; r < n; r++) {
+        int o = ob + r * P;
+        System.arraycopy(src, (r0 + r) * d + kb, out, o, w);
+        for (int x = w; x < P; x++) {
+          out[o + x] = 0f;
+        }
+      }
+    }
+  }
+
+  /**
+   * out[(gi · d + k) · MR + x] = e[(j0 + gi · MR + x) · d + k], zero past nc: the node tile in groups of
+   * MR nodes, k-major inside a group (the score kernel broadcasts a group's six values from one base).
+   */
+  static void packGroups(float[] e, int j0, int nc, int d, float[] out) {
+    int groups = (nc + MR - 1) / MR;
+    for (int gi = 0; gi < groups; gi++) {
+      int ob = gi * d * MR;
+      for (int x = 0; x < MR; x++) {
+        int c = gi * MR + x;
+        if (c < nc) {
+          int eb = (j0 + c) * d;
+          for (int k = 0; k < d; k++) {
+            out[ob + k * MR + x] = e[eb + k];
+          }
+        } else {
+          for (int k = 0; k < d; k++) {
+            out[ob + k * MR + x] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * tile[c · ROWS + r] = Σ_k g_{r0+r,k} · e_{c,k} for r < nr (a multiple of P) and c < nc rounded up to
+   * MR (the padding nodes are zero): six nodes ({@link #packGroups}) × one row panel (2 vectors) per
+   * register block.
+   */
+  static void scoreTile(float[] panels, int r0, int nr, float[] eg, int nc, int d, float[] tile) {
+    int groups = (nc + MR - 1) / MR;
+    for (int pp = 0; pp < nr; pp += P) {
+      int pb = (r0 + pp) * d;
+      for (int gi = 0; gi < groups; gi++) {
+        int gb = gi * d * MR;
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s40 = s00;
+        FloatVector s41 = s00;
+        FloatVector s50 = s00;
+        FloatVector s51 = s00;
+        // s_cr = Σ_k e_ck g_rk for the 6 × 2L block
+        for (int k = 0; k < d; k++) {
+          int ab = pb + k * P;
+          int xb = gb + k * MR;
+          FloatVector a0 = FloatVector.fromArray(S, panels, ab);
+          FloatVector a1 = FloatVector.fromArray(S, panels, ab + L);
+          FloatVector x = FloatVector.broadcast(S, eg[xb]);
+          s00 = a0.fma(x, s00);
+          s01 = a1.fma(x, s01);
+          x = FloatVector.broadcast(S, eg[xb + 1]);
+          s10 = a0.fma(x, s10);
+          s11 = a1.fma(x, s11);
+          x = FloatVector.broadcast(S, eg[xb + 2]);
+          s20 = a0.fma(x, s20);
+          s21 = a1.fma(x, s21);
+          x = FloatVector.broadcast(S, eg[xb + 3]);
+          s30 = a0.fma(x, s30);
+          s31 = a1.fma(x, s31);
+          x = FloatVector.broadcast(S, eg[xb + 4]);
+          s40 = a0.fma(x, s40);
+          s41 = a1.fma(x, s41);
+          x = FloatVector.broadcast(S, eg[xb + 5]);
+          s50 = a0.fma(x, s50);
+          s51 = a1.fma(x, s51);
+        }
+        int o = gi * MR * ROWS + pp;
         s00.intoArray(tile, o);
         s01.intoArray(tile, o + L);
-        s10.intoArray(tile, o + nc);
-        s11.intoArray(tile, o + nc + L);
-        s20.intoArray(tile, o + 2 * nc);
-        s21.intoArray(tile, o + 2 * nc + L);
-        s30.intoArray(tile, o + 3 * nc);
-        s31.intoArray(tile, o + 3 * nc + L);
+        s10.intoArray(tile, o + ROWS);
+        s11.intoArray(tile, o + ROWS + L);
+        s20.intoArray(tile, o + 2 * ROWS);
+        s21.intoArray(tile, o + 2 * ROWS + L);
+        s30.intoArray(tile, o + 3 * ROWS);
+        s31.intoArray(tile, o + 3 * ROWS + L);
+        s40.intoArray(tile, o + 4 * ROWS);
+        s41.intoArray(tile, o + 4 * ROWS + L);
+        s50.intoArray(tile, o + 5 * ROWS);
+        s51.intoArray(tile, o + 5 * ROWS + L);
       }
-      for (int q = 0; q < 4; q++) {
-        scoreRowTail(a, (r0 + r + q) * d, et, c, nc, d, tile, (r + q) * nc);
-      }
-    }
-    for (; r < nr; r++) {
-      scoreRowTail(a, (r0 + r) * d, et, 0, nc, d, tile, r * nc);
     }
   }
 
-  /** tile[o + c] = Σ_k a[ab + k] · et[k · TILE + c] for c in [c0, nc): one row, vector then scalar. */
-  private static void scoreRowTail(float[] a, int ab, float[] et, int c0, int nc, int d, float[] tile, int o) {
-    int c = c0;
-    for (; c + L <= nc; c += L) {
-      FloatVector s0 = FloatVector.zero(S);
-      for (int k = 0; k < d; k++) {
-        s0 = FloatVector.fromArray(S, et, k * TILE + c).fma(FloatVector.broadcast(S, a[ab + k]), s0);
+  /**
+   * pg[(r0 + r) · dp + k] += Σ_{c < nc} q[c · ROWS + r] · e_{j0+c,k} for r < nr (a multiple of MR), with
+   * the node tile in P-column blocks ({@link #packBlocks}): six rows × 2 vectors per register block.
+   */
+  static void gradRows(float[] q, int nc, int nr, float[] eb, int dp, float[] pg, int r0) {
+    for (int r = 0; r < nr; r += MR) {
+      for (int k = 0; k < dp; k += P) {
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s40 = s00;
+        FloatVector s41 = s00;
+        FloatVector s50 = s00;
+        FloatVector s51 = s00;
+        int base = k * nc;
+        for (int c = 0; c < nc; c++) {
+          int xb = base + c * P;
+          int qb = c * ROWS + r;
+          FloatVector x0 = FloatVector.fromArray(S, eb, xb);
+          FloatVector x1 = FloatVector.fromArray(S, eb, xb + L);
+          FloatVector w = FloatVector.broadcast(S, q[qb]);
+          s00 = x0.fma(w, s00);
+          s01 = x1.fma(w, s01);
+          w = FloatVector.broadcast(S, q[qb + 1]);
+          s10 = x0.fma(w, s10);
+          s11 = x1.fma(w, s11);
+          w = FloatVector.broadcast(S, q[qb + 2]);
+          s20 = x0.fma(w, s20);
+          s21 = x1.fma(w, s21);
+          w = FloatVector.broadcast(S, q[qb + 3]);
+          s30 = x0.fma(w, s30);
+          s31 = x1.fma(w, s31);
+          w = FloatVector.broadcast(S, q[qb + 4]);
+          s40 = x0.fma(w, s40);
+          s41 = x1.fma(w, s41);
+          w = FloatVector.broadcast(S, q[qb + 5]);
+          s50 = x0.fma(w, s50);
+          s51 = x1.fma(w, s51);
+        }
+        int o = (r0 + r) * dp + k;
+        addInto(pg, o, s00, s01);
+        addInto(pg, o + dp, s10, s11);
+        addInto(pg, o + 2 * dp, s20, s21);
+        addInto(pg, o + 3 * dp, s30, s31);
+        addInto(pg, o + 4 * dp, s40, s41);
+        addInto(pg, o + 5 * dp, s50, s51);
       }
-      s0.intoArray(tile, o + c);
+    }
+  }
+
+  /**
+   * gradE[(j0 + c) · d + k] += Σ_{r < nr} q[c · ROWS + r] · g_{r0+r,k} for c < nc, with the batch rows
+   * in P-column blocks of np rows ({@link #packBlocks}): six nodes × 2 vectors per register block,
+   * then single nodes.
+   */
+  static void gradNodes(float[] q, int nc, int nr, float[] gb, int np, int r0, int d, int dp, float[] gradE, int j0,
+      float[] spill) {
+    int c = 0;
+    for (; c + MR <= nc; c += MR) {
+      int q0 = c * ROWS;
+      for (int k = 0; k < dp; k += P) {
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s40 = s00;
+        FloatVector s41 = s00;
+        FloatVector s50 = s00;
+        FloatVector s51 = s00;
+        int base = k * np + r0 * P;
+        for (int r = 0; r < nr; r++) {
+          int xb = base + r * P;
+          int qb = q0 + r;
+          FloatVector x0 = FloatVector.fromArray(S, gb, xb);
+          FloatVector x1 = FloatVector.fromArray(S, gb, xb + L);
+          FloatVector w = FloatVector.broadcast(S, q[qb]);
+          s00 = x0.fma(w, s00);
+          s01 = x1.fma(w, s01);
+          w = FloatVector.broadcast(S, q[qb + ROWS]);
+          s10 = x0.fma(w, s10);
+          s11 = x1.fma(w, s11);
+          w = FloatVector.broadcast(S, q[qb + 2 * ROWS]);
+          s20 = x0.fma(w, s20);
+          s21 = x1.fma(w, s21);
+          w = FloatVector.broadcast(S, q[qb + 3 * ROWS]);
+          s30 = x0.fma(w, s30);
+          s31 = x1.fma(w, s31);
+          w = FloatVector.broadcast(S, q[qb + 4 * ROWS]);
+          s40 = x0.fma(w, s40);
+          s41 = x1.fma(w, s41);
+          w = FloatVector.broadcast(S, q[qb + 5 * ROWS]);
+          s50 = x0.fma(w, s50);
+          s51 = x1.fma(w, s51);
+        }
+        int o = (j0 + c) * d + k;
+        addRow(gradE, o, d - k, s00, s01, spill);
+        addRow(gradE, o + d, d - k, s10, s11, spill);
+        addRow(gradE, o + 2 * d, d - k, s20, s21, spill);
+        addRow(gradE, o + 3 * d, d - k, s30, s31, spill);
+        addRow(gradE, o + 4 * d, d - k, s40, s41, spill);
+        addRow(gradE, o + 5 * d, d - k, s50, s51, spill);
+      }
     }
     for (; c < nc; c++) {
-      float s = 0f;
-      for (int k = 0; k < d; k++) {
-        s += a[ab + k] * et[k * TILE + c];
+      int qb = c * ROWS;
+      for (int k = 0; k < dp; k += P) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        int base = k * np + r0 * P;
+        for (int r = 0; r < nr; r++) {
+          int xb = base + r * P;
+          FloatVector w = FloatVector.broadcast(S, q[qb + r]);
+          s0 = FloatVector.fromArray(S, gb, xb).fma(w, s0);
+          s1 = FloatVector.fromArray(S, gb, xb + L).fma(w, s1);
+        }
+        addRow(gradE, (j0 + c) * d + k, d - k, s0, s1, spill);
       }
-      tile[o + c] = s;
+    }
+  }
+
+  private static void addInto(float[] out, int o, FloatVector s0, FloatVector s1) {
+    FloatVector.fromArray(S, out, o).add(s0).intoArray(out, o);
+    FloatVector.fromArray(S, out, o + L).add(s1).intoArray(out, o + L);
+  }
+
+  /** out[o + x] += (s0 ‖ s1)[x] for x < min(P, width): whole vectors, or through {@code spill} at the end of d. */
+  private static void addRow(float[] out, int o, int width, FloatVector s0, FloatVector s1, float[] spill) {
+    if (width >= P) {
+      addInto(out, o, s0, s1);
+      return;
+    }
+    s0.intoArray(spill, 0);
+    s1.intoArray(spill, L);
+    for (int x = 0; x < width; x++) {
+      out[o + x] += spill[x];
     }
   }
 }

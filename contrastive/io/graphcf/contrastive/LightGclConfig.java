@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Hyperparameters of LightGCL. The defaults are the reference code's (HKUDS/LightGCL
  * {@code parser.py} and {@code main.py}): 64 dimensions, 2 layers, Adam lr 1e-3, λ1 = 0.2 (InfoNCE
  * weight), τ = 0.2, λ2 = 1e-7 (squared L2 norm of the ego embeddings), batches of 4096 training
- * edges, edge dropout 0, SVD rank q = 5. The reference computes the SVD with
- * {@code torch.svd_lowrank(adj, q)}, i.e. 2 power iterations and no oversampling; we keep its 2
- * power iterations and default to 10 oversampling columns (a more accurate rank-q subspace; set
- * {@code svdOversample = 0} for the reference's sketch size).
+ * edges, edge dropout 0, SVD rank q = 5. The reference computes the SVD of the normalised R̃ with
+ * {@code torch.svd_lowrank(adj, q)}: a sketch of exactly q Gaussian columns and 2 power iterations
+ * with re-orthonormalisation, so the defaults are 2 power iterations and no oversampling
+ * ({@code svdOversample > 0} gives a more accurate rank-q subspace than the reference uses). The
+ * reference's README runs Gowalla with λ2 = 0 (its parser default, kept here, is 1e-7).
  */
 public record LightGclConfig(int dim, int layers, float lr, float lambda1, float tau, float lambda2, int batch,
     float dropout, int svdRank, int svdPowerIters, int svdOversample, long seed) {
@@ -52,7 +53,7 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
 
   /** The reference defaults (seed 2023). */
   public static LightGclConfig defaults() {
-    return new LightGclConfig(64, 2, 1e-3f, 0.2f, 0.2f, 1e-7f, 4096, 0f, 5, 2, 10, 2023L);
+    return new LightGclConfig(64, 2, 1e-3f, 0.2f, 0.2f, 1e-7f, 4096, 0f, 5, 2, 0, 2023L);
   }
 
   public LightGclConfig withDim(int v) {

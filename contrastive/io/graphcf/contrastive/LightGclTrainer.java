@@ -54,7 +54,9 @@ import java.util.function.LongConsumer;
  * the batch weighted by its multiplicity (the same value and gradient as the reference's duplicated
  * rows); the scorer and the saved embeddings are recomputed from the current parameters without
  * dropout (the reference evaluates the embeddings of the last training forward pass, computed
- * before the last optimiser step and with that step's dropout masks); the SVD oversamples (see
+ * before the last optimiser step and with that step's dropout masks); Recall/NDCG are means over
+ * users (the reference averages the means of 256-user batches); the SVD's Gaussian sketch comes
+ * from our seeded generator, not torch's (sketch size and power iterations as the reference's, see
  * {@link LightGclConfig}).
  *
  * <p>Saved model (the {@link EpochTrainer} convention): {@code user_embedding}/{@code item_embedding}
