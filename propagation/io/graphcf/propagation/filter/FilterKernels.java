@@ -62,6 +62,70 @@ final class FilterKernels {
     }
   }
 
+  /**
+   * The same r·R̃ᵀR̃ as {@link #addTwoHop}, on the binary graph with one scalar per node: since
+   * R̃ = D_U^-1/2 R D_I^-1/2,
+   * <pre>  (r R̃ᵀR̃)_j = d_j^-1/2 acc_j,  acc_j = Σ_v R[v,j] c_v,  c_v = d_v^-1 Σ_{i∈r} R[v,i] d_i^-1/2,</pre>
+   * so only the index arrays are read (half the memory of the weighted walk, whose cost is mostly
+   * waiting for the rows of the touched users). Adds acc into {@code acc} (numItems floats, all zero
+   * on entry, kept hot in L2 by the caller across users) and returns; the caller finishes with
+   * {@link #addScaled}. {@code itemScale} = d_i^-1/2, {@code userScale} = d_v^-1; {@code t}
+   * (numUsers floats, all zero) and {@code touched} are scratch, t is left all zero again.
+   */
+  static void walkBinary(int[] iuPtr, int[] iuIdx, int[] uiPtr, int[] uiIdx, float[] itemScale, float[] userScale,
+      int[] items, int from, int to, float[] t, int[] touched, float[] acc) {
+    int nt = 0;
+    // t_v = Σ_{i∈r} R[v,i] d_i^-1/2  (every term is positive, so t_v > 0 marks v as touched)
+    for (int q = from; q < to; q++) {
+      int i = items[q];
+      float wi = itemScale[i];
+      for (int p = iuPtr[i], e = iuPtr[i + 1]; p < e; p++) {
+        int v = iuIdx[p];
+        if (t[v] == 0f) {
+          touched[nt++] = v;
+        }
+        t[v] += wi;
+      }
+    }
+    for (int q = 0; q < nt; q++) {
+      int v = touched[q];
+      float c = t[v] * userScale[v];
+      t[v] = 0f;
+      // acc_j += c_v for j ∈ N(v)
+      for (int p = uiPtr[v], e = uiPtr[v + 1]; p < e; p++) {
+        acc[uiIdx[p]] += c;
+      }
+    }
+  }
+
+  /** out[off + j] += scale[j] · acc[j], then acc[j] = 0, for j < n. */
+  static void addScaled(float[] acc, float[] scale, int n, float[] out, int off) {
+    for (int j = 0; j < n; j++) {
+      out[off + j] += scale[j] * acc[j];
+      acc[j] = 0f;
+    }
+  }
+
+  /** d^-1/2 per row of a binary matrix (0 for an empty row), as floats. */
+  static float[] invSqrtDegrees(int[] ptr, int rows) {
+    float[] s = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      int d = ptr[r + 1] - ptr[r];
+      s[r] = d == 0 ? 0f : (float) (1.0 / Math.sqrt(d));
+    }
+    return s;
+  }
+
+  /** d^-1 per row of a binary matrix (0 for an empty row), as floats. */
+  static float[] invDegrees(int[] ptr, int rows) {
+    float[] s = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      int d = ptr[r + 1] - ptr[r];
+      s[r] = d == 0 ? 0f : (float) (1.0 / d);
+    }
+    return s;
+  }
+
   /** p[pOff .. pOff+k) = Σ_{q∈[from,to)} rows[items[q]·k .. +k). */
   static void sumRows(float[] rows, int k, int[] items, int from, int to, float[] p, int pOff) {
     for (int c = 0; c < k; c++) {

@@ -18,7 +18,8 @@ import io.graphcf.propagation.spectral.TruncatedSvd;
  * with r_u the user's binary training row, R̃ = D_U^-1/2 R D_I^-1/2 and V̄ the top-k right singular
  * vectors of R̃ (reference: k = 256, α = 0.3; for amazon-book the reference drops the second term,
  * i.e. α = 0). No items × items matrix is formed: the first term is a sparse three-hop walk per user
- * ({@link FilterKernels#addTwoHop}), the second is p_u = Σ_{i∈r_u} d_i^-1/2 V̄_i followed by one dense
+ * on the binary graph ({@link FilterKernels#walkBinary}) into an accumulator row that stays in cache,
+ * added to the block's scores scaled by d_j^-1/2, the second is p_u = Σ_{i∈r_u} d_i^-1/2 V̄_i followed by one dense
  * block product p·Wᵀ with W = α·D_I^1/2 V̄ ({@link LowRankScores}).
  *
  * <p>Deviations from the reference code: V̄ comes from the randomized SVD ({@link RandomizedSvd})
@@ -38,6 +39,9 @@ public final class GfCf implements FilterScorer {
   private final float[] vbar;
   private final float[] left;
   private final LowRankScores right;
+  /** d_i^-1/2 and d_v^-1 of the training graph, for the binary walk. */
+  private final float[] itemScale;
+  private final float[] userScale;
   private final ObjectNode hyperparameters;
   private final ThreadLocal<Scratch> scratch;
 
@@ -57,8 +61,10 @@ public final class GfCf implements FilterScorer {
     double[][] norm = FilterKernels.itemNormalisers(train.itemUsers().degrees());
     this.left = k == 0 ? null : FilterKernels.scaleRows(vbar, numItems, k, norm[0], 1.0);
     this.right = k == 0 ? null : new LowRankScores(FilterKernels.scaleRows(vbar, numItems, k, norm[1], alpha), numItems, k);
+    this.itemScale = FilterKernels.invSqrtDegrees(train.itemUsers().rowPtr(), numItems);
+    this.userScale = FilterKernels.invDegrees(train.userItems().rowPtr(), train.numUsers());
     this.hyperparameters = hyperparameters.deepCopy();
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(train.numUsers()));
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(train.numUsers(), numItems));
   }
 
   /**
@@ -139,10 +145,15 @@ public final class GfCf implements FilterScorer {
     } else {
       java.util.Arrays.fill(out, 0, nb * numItems, 0f);
     }
+    CsrMatrix iu = a.graph().itemUsers();
+    int[] iuPtr = iu.rowPtr();
+    int[] iuIdx = iu.colIdx();
     for (int b = 0; b < nb; b++) {
       int u = users[from + b];
-      // out += r R̃ᵀ R̃
-      FilterKernels.addTwoHop(a, idx, ptr[u], ptr[u + 1], s.t, s.touched, out, b * numItems, 1);
+      // out += r R̃ᵀ R̃ = d_j^-1/2 · (the binary walk's acc)
+      FilterKernels.walkBinary(iuPtr, iuIdx, ptr, idx, itemScale, userScale, idx, ptr[u], ptr[u + 1], s.t, s.touched,
+          s.acc);
+      FilterKernels.addScaled(s.acc, itemScale, numItems, out, b * numItems);
     }
   }
 
@@ -163,15 +174,20 @@ public final class GfCf implements FilterScorer {
     FilterKernels.addTwoHop(a, h, 0, h.length, s.t, s.touched, out, 0, 1);
   }
 
-  /** Per-thread scratch: the user-side accumulator of the three-hop walk and the block's p. */
+  /**
+   * Per-thread scratch: the user-side accumulator of the three-hop walk, the item-side accumulator
+   * row (all zero between users) and the block's p.
+   */
   private static final class Scratch {
     final float[] t;
     final int[] touched;
+    final float[] acc;
     float[] p = new float[0];
 
-    Scratch(int numUsers) {
+    Scratch(int numUsers, int numItems) {
       t = new float[numUsers];
       touched = new int[numUsers];
+      acc = new float[numItems];
     }
 
     float[] p(int n) {

@@ -61,10 +61,26 @@ final class LowRankScores {
 
   /** out[b·numItems + j] = Σ_c p[b·k + c] · W[j·k + c] for b < nb (overwrites). */
   void multiply(float[] p, int nb, float[] out) {
+    multiply(p, nb, 0, numItems, out, 0, numItems);
+  }
+
+  /**
+   * The items {@code [itemFrom, itemTo)} only: out[off + b·stride + j − itemFrom] = Σ_c p[b·k + c] ·
+   * W[j·k + c] for b < nb (overwrites); {@code itemFrom} is a multiple of {@link #PANEL}.
+   */
+  void multiply(float[] p, int nb, int itemFrom, int itemTo, float[] out, int off, int stride) {
+    assert itemFrom % PANEL == 0 && itemFrom <= itemTo && itemTo <= numItems : itemFrom + ".." + itemTo;
     if (packed != null) {
-      LowRankVector.multiply(p, nb, k, packed, numItems, out);
-    } else {
-      DenseKernels.multTransB(p, 0, nb, w, 0, numItems, k, out);
+      LowRankVector.multiply(p, nb, k, packed, itemFrom, itemTo, out, off, stride, new float[4 * PANEL]);
+      return;
+    }
+    int w = itemTo - itemFrom;
+    float[] tmp = off == 0 && stride == w ? out : new float[nb * w];
+    DenseKernels.multTransB(p, 0, nb, this.w, itemFrom, w, k, tmp);
+    if (tmp != out) {
+      for (int b = 0; b < nb; b++) {
+        System.arraycopy(tmp, b * w, out, off + b * stride, w);
+      }
     }
   }
 }
