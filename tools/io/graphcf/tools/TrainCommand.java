@@ -93,7 +93,8 @@ public final class TrainCommand extends BaseCommand {
   @Option(names = "--checkpoint-every", description = "Save a resumable checkpoint into --out every N epochs (default 0 = end only).")
   Integer checkpointEvery;
 
-  @Option(names = "--resume", description = "Continue from this checkpoint (a model directory saved by train).")
+  @Option(names = "--resume", description = "Continue from this checkpoint (a model directory saved by train; OUT "
+      + "holds the best evaluated epoch, OUT.last the last epoch when that was not the best).")
   Path resume;
 
   @Option(names = "--seed", description = "Seed of every random choice (default 2020).")
@@ -209,9 +210,11 @@ public final class TrainCommand extends BaseCommand {
     ObjectNode extra = JSON.createObjectNode().put("threads", t);
     TrainingLoop loop = new TrainingLoop(trainer, o, eval, td.meta(), extra, out(), progressStream());
     TrainingLoop.Result r = resume == null ? loop.run(outDir) : loop.resume(resume, outDir);
-    err().printf(Locale.ROOT, "saved %s to %s after epoch %d%s%n", trainer.modelName(), outDir, r.lastEpoch(),
-        r.bestEpoch() > 0 ? String.format(Locale.ROOT, " (best %s %.4f at epoch %d%s)", watched, r.bestMetric(),
-            r.bestEpoch(), r.stoppedEarly() ? ", stopped early" : "") : "");
+    int saved = r.meta().path("metrics").path("saved_epoch").asInt(r.lastEpoch());
+    err().printf(Locale.ROOT, "saved %s epoch %d to %s after epoch %d%s%s%n", trainer.modelName(), saved, outDir,
+        r.lastEpoch(), r.bestEpoch() > 0 ? String.format(Locale.ROOT, " (best %s %.4f at epoch %d%s)", watched,
+            r.bestMetric(), r.bestEpoch(), r.stoppedEarly() ? ", stopped early" : "") : "",
+        saved != r.lastEpoch() ? "; last epoch's state for --resume in " + TrainingLoop.lastDir(outDir) : "");
   }
 
   private ObjectNode checkpointHyperparameters(TrainData td, String m) throws IOException {
