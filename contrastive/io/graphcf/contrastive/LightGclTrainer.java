@@ -120,6 +120,8 @@ public final class LightGclTrainer implements EpochTrainer {
   private double lastBprLoss;
   private double lastContrastiveLoss;
   private double lastRegLoss;
+  /** Σ over InfoNCE calls of distinct batch rows × all nodes (the score matrix sizes), for benchmarks. */
+  private long infoNceScores;
 
   /** Builds the trainer and computes the rank-q randomized SVD of R̃ (contract 5). */
   public LightGclTrainer(Interactions train, LightGclConfig config, Workers workers) {
@@ -253,7 +255,7 @@ public final class LightGclTrainer implements EpochTrainer {
    * and returns their mean loss: the epoch's stream is the same, it is only cut short. For
    * time-boxed measurements on large sets.
    */
-  double trainSteps(int epoch, int maxSteps) {
+  public double trainSteps(int epoch, int maxSteps) {
     if (epoch < 1) {
       throw new IllegalArgumentException("epochs count from 1, got " + epoch);
     }
@@ -328,6 +330,14 @@ public final class LightGclTrainer implements EpochTrainer {
     lastContrastiveLoss = cl;
     lastRegLoss = reg;
     return bpr + cl + reg;
+  }
+
+  /**
+   * Entries of the (distinct batch rows × all nodes) InfoNCE score matrices summed over every step so
+   * far; each costs 8·dim FLOP (two score passes and two gradient products).
+   */
+  public long infoNceScores() {
+    return infoNceScores;
   }
 
   float[] gradUsers() {
@@ -451,6 +461,7 @@ public final class LightGclTrainer implements EpochTrainer {
       itemSlot[uniqueItems[k]] = -1;
       itemWeights[k] *= lambda1 / (2f * n);
     }
+    infoNceScores += (long) nu * numUsers + (long) ni * numItems;
     double loss = infoNce.lossAndGradient(uniqueUsers, userWeights, nu, svdUsers, sumUsers, numUsers,
         config.tau(), gradGu, gradEu, workers);
     loss += infoNce.lossAndGradient(uniqueItems, itemWeights, ni, svdItems, sumItems, numItems, config.tau(),

@@ -29,7 +29,9 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand extends BaseCommand {
   @Parameters(index = "0", description = "Suite: propagation (one full Â·X: ours vs a plain CSR loop and EJML MT), "
       + "eval (full-ranking evaluation of random embeddings: ours vs a per-user full-sort loop), "
-      + "lightgcn-step (LightGCN training steps at the defaults: per-phase time, in full Â·X products of the same run).")
+      + "lightgcn-step (LightGCN training steps at the defaults: per-phase time, in full Â·X products of the same run), "
+      + "lightgcl-step (LightGCL training steps at the defaults: CPU-s per step, InfoNCE GFLOP against the FMA peak "
+      + "measured in the same run).")
   String suite;
 
   @Option(names = "--data", required = true, description = "A store directory or a LightGCN-format directory.")
@@ -57,8 +59,10 @@ public final class BenchCommand extends BaseCommand {
 
   @Override
   protected int execute() throws Exception {
-    if (!suite.equals("propagation") && !suite.equals("eval") && !suite.equals("lightgcn-step")) {
-      throw new UsageException("unknown bench suite '" + suite + "' (known: propagation, eval, lightgcn-step)");
+    if (!suite.equals("propagation") && !suite.equals("eval") && !suite.equals("lightgcn-step")
+        && !suite.equals("lightgcl-step")) {
+      throw new UsageException("unknown bench suite '" + suite + "' (known: propagation, eval, lightgcn-step, "
+          + "lightgcl-step)");
     }
     if (dim < 1 || repeats < 1) {
       throw new UsageException("--dim and --repeats must be >= 1, got " + dim + " and " + repeats);
@@ -70,6 +74,8 @@ public final class BenchCommand extends BaseCommand {
       benchPropagation(d, t);
     } else if (suite.equals("lightgcn-step")) {
       LightGcnStepBench.run(out(), d, dim, t, steps, repeats, seed);
+    } else if (suite.equals("lightgcl-step")) {
+      io.graphcf.contrastive.LightGclStepBench.run(out(), d, t, steps, seed);
     } else {
       benchEval(d, t);
     }
