@@ -158,6 +158,38 @@ class RandomizedSvdTest {
   }
 
   @Test
+  void rankDeficientTinyGraphWithAnEmptyRow() {
+    // Users 0:{0,1}, 1:{1,2}, 2:{}; item 3 isolated. d_u = (2,2,0), d_i = (1,2,1,0):
+    // R̃ = [[1/√2, 1/2, 0, 0], [0, 1/2, 1/√2, 0], [0, 0, 0, 0]], rank 2. R̃R̃ᵀ's non-zero block is
+    // [[3/4, 1/4], [1/4, 3/4]], eigenvalues 1 and 1/2, so σ = (1, 1/√2, 0). Asking for rank 3 =
+    // min(numUsers, numItems) with oversampling and power iterations drives every iterate rank
+    // deficient (a zero column after each product); the factors must stay orthonormal and exact.
+    Interactions g = Interactions.fromPairs(3, 4, new int[] {0, 0, 1, 1}, new int[] {0, 1, 1, 2}, 4);
+    try (Workers w = Workers.create(2)) {
+      for (int q = 0; q <= 3; q++) {
+        for (int rank = 1; rank <= 3; rank++) {
+          NormalizedAdjacency a = NormalizedAdjacency.of(g, 2);
+          TruncatedSvd svd = RandomizedSvd.compute(a, rank, q, 10, 11 + q, w);
+          double[] sigma = {1.0, Math.sqrt(0.5), 0.0};
+          for (int k = 0; k < rank; k++) {
+            assertEquals(sigma[k], svd.s()[k], 1e-5, "q=" + q + " rank=" + rank + " sigma_" + k);
+          }
+          assertEquals(0.0, orthonormalityError(svd.u(), 3, rank), 1e-5, "U, q=" + q + " rank=" + rank);
+          assertEquals(0.0, orthonormalityError(svd.v(), 4, rank), 1e-5, "V, q=" + q + " rank=" + rank);
+          double optimal = rank >= 2 ? 0.0 : Math.sqrt(0.5);
+          assertEquals(optimal, reconstructionError(dense(a), svd), 1e-5, "q=" + q + " rank=" + rank);
+        }
+      }
+      // an all-empty graph: every singular value is 0 and the factors are still orthonormal
+      NormalizedAdjacency empty = NormalizedAdjacency.of(Interactions.fromPairs(3, 2, new int[0], new int[0], 0), 1);
+      TruncatedSvd z = RandomizedSvd.compute(empty, 2, 2, 3, 5, w);
+      assertArrayEquals(new float[] {0f, 0f}, z.s());
+      assertEquals(0.0, orthonormalityError(z.u(), 3, 2), 1e-5, "U of the empty graph");
+      assertEquals(0.0, orthonormalityError(z.v(), 2, 2), 1e-5, "V of the empty graph");
+    }
+  }
+
+  @Test
   void deterministicAcrossThreadCounts() {
     NormalizedAdjacency a1 = NormalizedAdjacency.of(randomGraph(3, 300, 200, 0.05), 1);
     NormalizedAdjacency a3 = NormalizedAdjacency.of(randomGraph(3, 300, 200, 0.05), 3);
