@@ -43,6 +43,14 @@ public final class Propagation {
     });
   }
 
+  /**
+   * Whether the SIMD kernels run ({@code jdk.incubator.vector} present and not disabled with
+   * {@code -Dgraphcf.vector=false}); other SIMD code follows the same switch.
+   */
+  public static boolean vectorKernels() {
+    return SparseKernels.VECTOR;
+  }
+
   /** Receives the rows of a product block by block (see {@link #propagateBlocks}). */
   @FunctionalInterface
   public interface RowBlocks {

@@ -34,6 +34,11 @@ import java.util.function.LongConsumer;
  * that layer k+1 of the batch reads; the backward scatters from the support of T_k while it is small and
  * switches to row-restricted or full gathers as it widens. Every buffer is allocated once.
  *
+ * <p>MF-BPR uses the same N(0, 0.1²) initialisation. The reference's PureMF keeps torch.nn.Embedding's
+ * default N(0, 1); on Gowalla at the reference defaults that reached Recall@20 0.0004 after 5 epochs
+ * (BPR loss 3.33, still dominated by the huge initial scores) against 0.0481 with N(0, 0.1²), so
+ * {@code --model mf} deliberately keeps the smaller scale.
+ *
  * <p>Reproducible: the initialisation comes from {@code seed}, epoch e's triples from a stream derived
  * from (seed, e); the same seed and thread count give bit-identical parameters, and a run resumed from
  * a checkpoint continues exactly as an uninterrupted one.
@@ -80,7 +85,7 @@ public final class LightGcnTrainer implements EpochTrainer {
   private int batchUserGen;
   private int batchItemGen;
 
-  // Backward (Horner): two buffers per side, plus the gradient itself as the last target.
+  // Backward (Horner): T_k in buffer k − 1 (k = 1..K) per side, the gradient itself as the last target.
   private final float[][] hornerUsers;
   private final float[][] hornerItems;
   private final RowSet[] hornerUserSupport;
@@ -93,6 +98,9 @@ public final class LightGcnTrainer implements EpochTrainer {
   private final float[] addItems;
   private final float[][] blockScratch;
   private final Propagation.RowBlocks adamBlocks;
+  /** The destination buffers of the next backward product still hold a full support's values. */
+  private boolean deferUserZero;
+  private boolean deferItemZero;
   /** Whether the last step's optimiser update ran inside the last backward product; how many steps did. */
   private boolean fusedStep;
   long fusedSteps;
@@ -109,6 +117,9 @@ public final class LightGcnTrainer implements EpochTrainer {
   private final float[] gradU;
   private final float[] gradI;
   private final float[] gradJ;
+  /** The loss is computed in this many fixed chunks of the batch (in parallel); their partial sums. */
+  private static final int LOSS_CHUNKS = 4;
+  private final double[] lossParts = new double[2 * LOSS_CHUNKS];
 
   private float[] finalUsers;
   private float[] finalItems;
@@ -181,7 +192,9 @@ public final class LightGcnTrainer implements EpochTrainer {
     this.batchItems = new RowSet(Math.min(numItems, 2 * b));
     this.batchUserMarks = new RowSet.Marks(numUsers);
     this.batchItemMarks = new RowSet.Marks(numItems);
-    int hornerBuffers = layers == 0 ? 0 : 2;
+    // T_k lives in buffer k − 1 (k = 1..K): each buffer keeps one level's support from step to step, so
+    // the level whose product is a full gather never needs zeroing (see propagateBoth).
+    int hornerBuffers = layers;
     this.hornerUsers = new float[hornerBuffers][egoUsers.length];
     this.hornerItems = new float[hornerBuffers][egoItems.length];
     this.hornerUserSupport = new RowSet[hornerBuffers];
@@ -444,16 +457,31 @@ public final class LightGcnTrainer implements EpochTrainer {
    * filter's constant, folded in here so that Horner's rule yields the gradient directly).
    */
   private double lossAndGradient(int n) {
+    // Fixed chunks, whatever the thread count: each triple's terms depend on the triple only, and the
+    // partial sums are added in chunk order, so the result is the same on 1 or 2 threads.
+    workers.run(LOSS_CHUNKS, t -> lossChunk(n, (int) ((long) n * t / LOSS_CHUNKS),
+        (int) ((long) n * (t + 1) / LOSS_CHUNKS), t));
+    double bpr = 0;
+    double reg = 0;
+    for (int t = 0; t < LOSS_CHUNKS; t++) {
+      bpr += lossParts[2 * t];
+      reg += lossParts[2 * t + 1];
+    }
+    return bpr / n + config.decay() * 0.5 * reg / n;
+  }
+
+  /** Triples [from, to): final rows, BPR terms and G, and the L2 sum, into lossParts[2·chunk ..]. */
+  private void lossChunk(int n, int from, int to, int chunk) {
     float c = 1f / (layers + 1);
     int d = dim;
-    for (int b = 0; b < n; b++) {
+    for (int b = from; b < to; b++) {
       finalRow(layerUsers, tripleUsers[b], finalU, b, c);
       finalRow(layerItems, triplePos[b], finalI, b, c);
       finalRow(layerItems, tripleNeg[b], finalJ, b, c);
     }
     double bpr = 0;
     float inv = 1f / n;
-    for (int b = 0; b < n; b++) {
+    for (int b = from; b < to; b++) {
       int o = b * d;
       float sPos = 0f;
       float sNeg = 0f;
@@ -474,10 +502,11 @@ public final class LightGcnTrainer implements EpochTrainer {
     }
     // ½(‖e⁰_u‖² + ‖e⁰_i‖² + ‖e⁰_j‖²) / B over the batch's ego rows
     double reg = 0;
-    for (int b = 0; b < n; b++) {
+    for (int b = from; b < to; b++) {
       reg += sq(egoUsers, tripleUsers[b]) + sq(egoItems, triplePos[b]) + sq(egoItems, tripleNeg[b]);
     }
-    return bpr / n + config.decay() * 0.5 * reg / n;
+    lossParts[2 * chunk] = bpr;
+    lossParts[2 * chunk + 1] = reg;
   }
 
   private double sq(float[] x, int row) {
@@ -554,7 +583,7 @@ public final class LightGcnTrainer implements EpochTrainer {
       return false;
     }
     directTerms(n);
-    int cur = 0;
+    int cur = layers - 1;
     zero(hornerUsers[cur], hornerUserSupport[cur]);
     zero(hornerItems[cur], hornerItemSupport[cur]);
     lap(BACKWARD_ZERO);
@@ -562,15 +591,26 @@ public final class LightGcnTrainer implements EpochTrainer {
     copy(batchItems, hornerItemSupport[cur]);
     addBatchGradient(n, hornerUsers[cur], hornerItems[cur]);
     for (int level = layers - 1; level >= 0; level--) {
-      int nxt = 1 - cur;
+      int nxt = level - 1;
       float[] dstUsers = level == 0 ? gradUsers : hornerUsers[nxt];
       float[] dstItems = level == 0 ? gradItems : hornerItems[nxt];
       RowSet dstUserSup = level == 0 ? gradUserSupport : hornerUserSupport[nxt];
       RowSet dstItemSup = level == 0 ? gradItemSupport : hornerItemSupport[nxt];
       if (level != 0) {
         lap(BACKWARD);
-        zero(dstUsers, dstUserSup);
-        zero(dstItems, dstItemSup);
+        // A buffer that was full is cleared only if its new product will not overwrite every row.
+        deferUserZero = dstUserSup.full;
+        deferItemZero = dstItemSup.full;
+        if (deferUserZero) {
+          dstUserSup.clear();
+        } else {
+          zero(dstUsers, dstUserSup);
+        }
+        if (deferItemZero) {
+          dstItemSup.clear();
+        } else {
+          zero(dstItems, dstItemSup);
+        }
         lap(BACKWARD_ZERO);
       }
       // T_{k−1,U} = G_U + R̃ T_{k,I};  T_{k−1,I} = G_I + R̃ᵀ T_{k,U}
@@ -714,6 +754,14 @@ public final class LightGcnTrainer implements EpochTrainer {
     long e = edges(su, srcItemSup, dstUserSup) + edges(si, srcUserSup, dstItemSup);
     backwardEdges += e;
     levelEdges[layers + 1 + level] += e;
+    if (deferUserZero && su != FULL) {
+      Arrays.fill(dstUsers, 0f);
+    }
+    if (deferItemZero && si != FULL) {
+      Arrays.fill(dstItems, 0f);
+    }
+    deferUserZero = false;
+    deferItemZero = false;
     if (fuse && su == FULL && si == FULL) {
       adamUsers.beginFusedStep();
       adamItems.beginFusedStep();
@@ -878,6 +926,14 @@ public final class LightGcnTrainer implements EpochTrainer {
    * Seconds spent so far in sampling, forward, backward (loss, gradient, propagation) and the
    * optimiser, and how often the backward pass scattered, gathered listed rows, or gathered in full.
    */
+  /**
+   * Fuse the Adam step into the last backward product when it is a full one (the default), or run it
+   * as a separate pass over a stored gradient; both give the same bits (benchmarks compare them).
+   */
+  public void fuseOptimiser(boolean on) {
+    fuseOptimiser = on;
+  }
+
   /** Zeroes the counters behind {@link #phaseTimings()}. */
   public void resetPhaseTimings() {
     Arrays.fill(phaseNanos, 0);

@@ -13,6 +13,8 @@ import java.io.IOException;
  */
 public final class Adam {
   private static final int CHUNK = 1 << 14;
+  /** Whether {@link #updateRange} runs {@link AdamVector} (the same switch as the propagation kernels). */
+  private static final boolean VECTOR = io.graphcf.propagation.Propagation.vectorKernels();
 
   private final float lr;
   private final float beta1;
@@ -154,8 +156,10 @@ public final class Adam {
     float invSqrtBc2 = fusedInvSqrtBc2;
     float[] mm = m;
     float[] vv = v;
+    int k0 = VECTOR ? AdamVector.update(params, off, grad, gOff, len, mm, vv, b1, b2, c1, c2, e, stepSize,
+        invSqrtBc2) : 0;
     // θ ← θ − lr · m̂ / (sqrt(v̂) + ε), as update()
-    for (int k = 0; k < len; k++) {
+    for (int k = k0; k < len; k++) {
       int q = off + k;
       float gk = grad[gOff + k];
       float mk = b1 * mm[q] + c1 * gk;
