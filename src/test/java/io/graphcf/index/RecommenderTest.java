@@ -13,7 +13,10 @@ import io.graphcf.graph.Dataset;
 import io.graphcf.graph.GraphStore;
 import io.graphcf.graph.Interactions;
 import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.filter.Bspm;
+import io.graphcf.propagation.filter.BspmConfig;
 import io.graphcf.propagation.filter.FilterModels;
+import io.graphcf.propagation.filter.FilterScorer;
 import io.graphcf.propagation.filter.GfCf;
 import io.graphcf.propagation.model.ModelWriter;
 import java.io.IOException;
@@ -244,33 +247,39 @@ public class RecommenderTest {
 
   @Test
   void filterModelScoresEveryItemAndFoldsInHistories() throws IOException {
-    Path dir = tmp.resolve("gfcf");
     Interactions train;
-    String fingerprint;
     try (GraphStore s = GraphStore.open(store)) {
       train = s.loadDataset().train();
-      fingerprint = s.fingerprint();
     }
-    GfCf gf;
     try (Workers w = Workers.create(1)) {
-      gf = GfCf.fit(train, 16, 0.3, 2, 8, 5L, w);
+      checkFilterModel("gfcf", GfCf.fit(train, 16, 0.3, 2, 8, 5L, w));
+      checkFilterModel("bspm", Bspm.fit(train, BspmConfig.preset("gowalla").factorDim(6), w));
+    }
+  }
+
+  /** A saved filter model serves each known user's and a new history's top 10 exactly as it scores them. */
+  private void checkFilterModel(String name, FilterScorer model) throws IOException {
+    Path dir = tmp.resolve(name);
+    String fingerprint;
+    try (GraphStore s = GraphStore.open(store)) {
+      fingerprint = s.fingerprint();
     }
     ObjectNode extra = new ObjectMapper().createObjectNode();
     extra.putObject("data").put("store", store.toAbsolutePath().toString()).put("fingerprint", fingerprint)
         .put("users", USERS).put("items", ITEMS);
-    FilterModels.saveTo(dir, gf, extra);
+    FilterModels.saveTo(dir, model, extra);
     try (Recommender rec = Recommender.open(dir)) {
-      assertEquals("filter", rec.kind());
+      assertEquals("filter", rec.kind(), name);
       float[] row = new float[ITEMS];
       for (int u = 0; u < USERS; u += 37) {
-        gf.score(new int[] {u}, 0, 1, row);
+        model.score(new int[] {u}, 0, 1, row);
         int[] expect = topOfRow(row, 10, seen[u]);
-        assertArrayEquals(expect, ordinals(rec.recommend(uid(u), 10)), "user " + u);
+        assertArrayEquals(expect, ordinals(rec.recommend(uid(u), 10)), name + " user " + u);
       }
       int[] hist = {4, 9, 300};
-      gf.scoreHistory(hist, 3, row);
+      model.scoreHistory(hist, 3, row);
       assertArrayEquals(topOfRow(row, 10, hist),
-          ordinals(rec.recommendForItems(List.of(iid(300), iid(4), iid(9)), 10)));
+          ordinals(rec.recommendForItems(List.of(iid(300), iid(4), iid(9)), 10)), name + " new history");
       assertThrows(UnsupportedOperationException.class, () -> rec.similarItems(iid(1), 3));
     }
   }
