@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.graphcf.propagation.eval.UserScorer;
+import io.graphcf.propagation.model.FloatMatrix;
 import io.graphcf.propagation.model.ModelReader;
 import io.graphcf.propagation.model.ModelWriter;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -301,10 +303,10 @@ public final class TrainingLoop {
     meta.set("timings", timings(p));
     meta.put("last_checkpoint", lastDir(modelDir).toString());
     try (ModelWriter w = ModelWriter.create(modelDir)) {
-      for (java.util.Iterator<String> it = r.meta().path("files").fieldNames(); it.hasNext();) {
+      for (Iterator<String> it = r.meta().path("files").fieldNames(); it.hasNext();) {
         String name = it.next();
         if (r.meta().path("files").path(name).path("type").asText().equals("f32")) {
-          io.graphcf.propagation.model.FloatMatrix m = r.matrix(name);
+          FloatMatrix m = r.matrix(name);
           w.putMatrix(name, m.data(), m.rows(), m.cols());
         } else {
           w.putInts(name, r.ints(name));
