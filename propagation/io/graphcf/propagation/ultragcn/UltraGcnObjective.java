@@ -210,21 +210,26 @@ final class UltraGcnObjective {
         gradUsers[uo + c] += s;
       }
       loss += posLoss[b];
-      int ro = b * (1 + k);
-      for (int m = 0; m <= k; m++) {
-        int j = posRecItem[ro + m];
-        if (j < 0) {
-          break;
-        }
-        // ∂L/∂e_j += c · e_u
-        axpy(posRecCoef[ro + m], batchUsers, bo, gradItems, j * d, d);
-      }
+      addPositiveItemGradients(b, gradItems);
     }
     for (int g = 0; g < GROUPS; g++) {
       loss += groupLoss[g];
       Arrays.fill(groupGrad[g], 0, n * d, 0f);
     }
     return loss;
+  }
+
+  /** Adds batch row b's gradients on its positive item and its constraint neighbours: ∂L/∂e_j += c · e_u. */
+  private void addPositiveItemGradients(int b, float[] gradItems) {
+    int d = dim;
+    int ro = b * (1 + k);
+    for (int m = 0; m <= k; m++) {
+      int j = posRecItem[ro + m];
+      if (j < 0) {
+        break;
+      }
+      axpy(posRecCoef[ro + m], batchUsers, b * d, gradItems, j * d, d);
+    }
   }
 
   /** Phases 2–4 with one negative set for the whole batch ({@link SharedNegatives}). */
@@ -241,15 +246,7 @@ final class UltraGcnObjective {
         gradUsers[uo + c] += posGrad[bo + c] + ug[bo + c];
       }
       loss += posLoss[b];
-      int ro = b * (1 + k);
-      for (int m = 0; m <= k; m++) {
-        int j = posRecItem[ro + m];
-        if (j < 0) {
-          break;
-        }
-        // ∂L/∂e_j += c · e_u
-        axpy(posRecCoef[ro + m], batchUsers, bo, gradItems, j * d, d);
-      }
+      addPositiveItemGradients(b, gradItems);
     }
     shared.scatterItems(gradItems);
     return loss;
