@@ -46,6 +46,8 @@ public final class HnswIndex {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ThreadLocal<HnswSearcher> searchers = ThreadLocal.withInitial(this::searcher);
   private volatile ExactSearcher exact;
+  /** Non-null once {@link #quantize} ran: traversal on 8-bit codes, results re-scored exactly. */
+  private volatile ScalarQuantizer quantizer;
 
   HnswIndex(int dim, long seed, MipsTransform transform, int m, int efConstruction) {
     this.dim = dim;
@@ -274,7 +276,7 @@ public final class HnswIndex {
       }
       // widen the beam by the excluded fraction: ef' = ef · n / open
       width = (int) Math.min(n, (long) Math.ceil((double) width * n / Math.max(1, open)));
-      TopK res = s.searchQuery(g, vectors, aug, dim, query, qOff, width, excluded, nExcluded, filter);
+      TopK res = s.searchQuery(g, vectors, aug, dim, query, qOff, width, excluded, nExcluded, filter, quantizer);
       if (res.size() < Math.min(k, open) && filter != null) {
         exactSearch(query, qOff, k, excluded, nExcluded, filter, out);
         return;
@@ -340,6 +342,9 @@ public final class HnswIndex {
         double rest = (double) maxNorm * maxNorm - VectorOps.squaredNorm(vectors, node * dim, dim);
         aug[node] = (float) Math.sqrt(Math.max(0.0, rest));
       }
+      if (quantizer != null) {
+        quantizer.encode(vectors, node * dim, node);
+      }
       try (Workers w = Workers.create(1)) {
         new HnswBuilder(this, g, efConstruction, 1).insert(node, node + 1, w);
       }
@@ -348,6 +353,29 @@ public final class HnswIndex {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /**
+   * Traverse the graph on 8-bit scalar-quantised copies of the vectors ({@link ScalarQuantizer}:
+   * 64 bytes per 64-dim item instead of 256) and re-score the ef best exactly, so results and
+   * scores stay exact inner products while each visited item costs a quarter of the memory traffic.
+   * Pays off when the vectors do not fit in cache (hundreds of thousands of items and up); costs
+   * {@code numItems * dim} bytes of heap. Idempotent.
+   */
+  public void quantize() {
+    lock.writeLock().lock();
+    try {
+      if (quantizer == null) {
+        quantizer = ScalarQuantizer.fit(vectors, graph.size(), dim);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Whether {@link #quantize} is on. */
+  public boolean isQuantized() {
+    return quantizer != null;
   }
 
   /** Marks an item deleted: never returned again, still traversed. Returns false if it already was. */

@@ -47,6 +47,35 @@ final class VectorOps {
     return (s0 + s1) + (s2 + s3);
   }
 
+  /** Σ_k q[k] · codes[off + k] over {@code dim} signed bytes (see {@link ScalarQuantizer}). */
+  static float dotCodes(float[] q, byte[] codes, int off, int dim) {
+    if (SIMD && dim >= 8 && SimdDot.bytesUsable()) {
+      return SimdDot.dotCodes(q, codes, off, dim);
+    }
+    return scalarDotCodes(q, codes, off, dim);
+  }
+
+  /** The scalar reference of {@link #dotCodes}: four independent accumulators. */
+  static float scalarDotCodes(float[] q, byte[] codes, int off, int dim) {
+    float s0 = 0f;
+    float s1 = 0f;
+    float s2 = 0f;
+    float s3 = 0f;
+    int k = 0;
+    int end4 = dim & ~3;
+    // s = Σ_k q_k c_k, four lanes
+    for (; k < end4; k += 4) {
+      s0 += q[k] * codes[off + k];
+      s1 += q[k + 1] * codes[off + k + 1];
+      s2 += q[k + 2] * codes[off + k + 2];
+      s3 += q[k + 3] * codes[off + k + 3];
+    }
+    for (; k < dim; k++) {
+      s0 += q[k] * codes[off + k];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
   /** out[j] = q · items[row0 + j] for j in [0, n). */
   static void dotRows(float[] q, int qOff, float[] items, int row0, int n, int dim, float[] out) {
     for (int j = 0; j < n; j++) {

@@ -129,6 +129,13 @@ public class HnswBench {
   @Param({""})
   public String cacheDir;
 
+  /**
+   * graphcf only: traverse on 8-bit scalar-quantised vectors and re-score the ef best exactly
+   * ({@link HnswIndex#quantize}); the graph is the same as without.
+   */
+  @Param({"false"})
+  public boolean quantize;
+
   /** Our MIPS treatment (graphcf only): NORM_AUGMENTED (default), NONE or ANGULAR. */
   @Param({"NORM_AUGMENTED"})
   public String transform;
@@ -166,7 +173,7 @@ public class HnswBench {
   @Setup(Level.Trial)
   public void setup() throws Exception {
     vectors = (Vectors) CACHE.computeIfAbsent("v:" + data + ":" + n + ":" + dim, key -> loadVectors());
-    String key = "e:" + impl + (impl.equals("graphcf") ? "-" + transform : "-" + libTransform) + ":" + data + ":" + n + ":" + dim + ":" + m + ":" + efConstruction + ":" + buildThreads;
+    String key = "e:" + impl + (impl.equals("graphcf") ? "-" + transform + (quantize ? "-sq8" : "") : "-" + libTransform) + ":" + data + ":" + n + ":" + dim + ":" + m + ":" + efConstruction + ":" + buildThreads;
     Object[] cached = (Object[]) CACHE.computeIfAbsent(key, k -> buildAndTune());
     engine = (Engine) cached[0];
     ef = (Integer) cached[1];
@@ -412,6 +419,11 @@ public class HnswBench {
             idx = HnswIndex.load(file, v.items, v.n, v.dim);
             System.out.printf(Locale.ROOT, "%ngraphcf index %s (%d bytes on disk, mapped)%n", file, Files.size(file));
           }
+          if (quantize) {
+            long tq = System.nanoTime();
+            idx.quantize();
+            System.out.printf(Locale.ROOT, "%ngraphcf codes fitted and encoded in %.2f s%n", (System.nanoTime() - tq) / 1e9);
+          }
           HnswIndex ix = idx;
           ThreadLocal<HnswSearcher> searchers = ThreadLocal.withInitial(ix::searcher);
           ThreadLocal<TopK> tops = ThreadLocal.withInitial(() -> new TopK(K));
@@ -537,7 +549,7 @@ public class HnswBench {
     double r20 = recall(e, chosen, TUNE_QUERIES, v.nq, K, out);
     System.out.printf(Locale.ROOT, "%nRESULT impl=%s/%s data=%s n=%d dim=%d m=%d efC=%d threads=%d build_s=%.1f"
         + " retained_heap_mb=%.1f peak_heap_mb=%.1f graph_mb=%.1f ef=%d recall@10=%.4f recall@20=%.4f%n", impl,
-        impl.equals("graphcf") ? transform : impl.equals("exact") ? "-" : libTransform, data, v.n, v.dim, m, efConstruction, buildThreads,
+        impl.equals("graphcf") ? transform + (quantize ? "+SQ8" : "") : impl.equals("exact") ? "-" : libTransform, data, v.n, v.dim, m, efConstruction, buildThreads,
         impl.equals("exact") ? 0.0 : buildSecs, heap / 1048576.0, peak / 1048576.0, indexBytes / 1048576.0, chosen, r10,
         r20);
     if (keep == null) {
