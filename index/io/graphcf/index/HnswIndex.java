@@ -281,22 +281,13 @@ public final class HnswIndex {
         exactSearch(query, qOff, k, excluded, nExcluded, filter, out);
         return;
       }
-      copyTop(res, k, s, out);
+      res.offerAllTo(out);
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  private static void copyTop(TopK res, int k, HnswSearcher s, TopK out) {
-    // The result heap holds up to ef items; keep the best k. Drain into the searcher's buffer.
-    int n = res.size();
-    int[] it = s.entries(n);
-    float[] sc = s.scoreBuffer(n);
-    res.drainBestFirst(it, sc);
-    for (int i = 0; i < Math.min(k, n); i++) {
-      out.offer(it[i], sc[i]);
-    }
-  }
+
 
   private void exactSearch(float[] query, int qOff, int k, int[] excluded, int nExcluded, ItemFilter filter,
       TopK out) {

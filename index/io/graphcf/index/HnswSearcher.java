@@ -232,7 +232,7 @@ public final class HnswSearcher {
     int n = results.size();
     int[] ids = entries(n);
     float[] sc = scoreBuffer(n);
-    results.drainBestFirst(ids, sc);
+    results.copyItems(ids);
     scoreAll(vectors, null, dim, q, qOff, 0f, ids, n, sc);
     results.reset(Math.max(ef, 1));
     for (int i = 0; i < n; i++) {

@@ -101,6 +101,22 @@ public final class TopK {
   }
 
   /**
+   * Offers every kept item to {@code other} (this heap is unchanged): the best {@code other.k()} in
+   * O(size) mostly-rejected offers, where draining best first would pay a full sift per item.
+   */
+  public void offerAllTo(TopK other) {
+    for (int i = 0; i < size; i++) {
+      other.offer(items[i], scores[i]);
+    }
+  }
+
+  /** Copies the kept items, in heap (not score) order, into {@code dst}; returns the count. */
+  public int copyItems(int[] dst) {
+    System.arraycopy(items, 0, dst, 0, size);
+    return size;
+  }
+
+  /**
    * Empties the heap into {@code outItems/outScores[0..size)} best first and returns the count.
    */
   public int drainBestFirst(int[] outItems, float[] outScores) {
