@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 /**
  * The options of the graph-filter models ({@code --model gfcf|bspm}), mixed into
  * {@code graphcf train}. BSPM starts from {@code --preset} (the reference README's per-dataset
- * settings; default gowalla) and every other flag overrides one setting. Flags only (not read
- * from {@code --config}).
+ * settings; default gowalla) and every other flag overrides one setting. Each may also come from
+ * {@code --config} (key = flag without dashes); a flag overrides the file.
  */
 public final class FilterOptions {
   @Option(names = "--k", description = "GF-CF: singular vectors of the ideal low-pass term (default 256).")

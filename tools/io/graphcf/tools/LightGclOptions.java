@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
  * The options of LightGCL ({@code --model lightgcl}), mixed into {@code graphcf train}. The shared
  * flags ({@code --dim --layers --lr --batch --seed}, and the SVD's {@code --power-iters
  * --oversample}) keep their names; these add the contrastive ones. Defaults are the reference
- * code's ({@link LightGclConfig#defaults()}). Flags only (not read from {@code --config}).
+ * code's ({@link LightGclConfig#defaults()}). Each may also come from {@code --config}.
  */
 public final class LightGclOptions {
   @Option(names = "--lambda1", description = "LightGCL: weight λ1 of the InfoNCE term (default 0.2; 0 = no SVD view).")

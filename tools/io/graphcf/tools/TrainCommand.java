@@ -34,7 +34,9 @@ import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code graphcf train}: trains a model on a store and writes the model directory. Every
@@ -119,7 +121,8 @@ public final class TrainCommand extends BaseCommand {
 
   @Override
   protected int execute() throws Exception {
-    fileConfig = config == null ? Map.of() : readConfig(config);
+    fileConfig = config == null ? Map.of() : readConfig(config, mixinKeys());
+    applyConfigToModelOptions();
     String m = str(model, "model", null);
     Path dataDir = path(data, "data");
     Path outDir = path(out, "out");
@@ -281,7 +284,63 @@ public final class TrainCommand extends BaseCommand {
 
   // ---- option resolution: flag, else config file, else default ----
 
-  static Map<String, String> readConfig(Path p) throws IOException {
+  /** Options of the model mixins (filters, LightGCL, UltraGCN): config keys beside {@link #KEYS}. */
+  private Map<String, OptionSpec> mixinOptions() {
+    Map<String, OptionSpec> m = new HashMap<>();
+    for (String mixin : new String[] {"filter", "lightgcl", "ultragcn"}) {
+      for (OptionSpec o : spec.mixins().get(mixin).options()) {
+        m.put(o.longestName().substring(2), o);
+      }
+    }
+    return m;
+  }
+
+  private Set<String> mixinKeys() {
+    return mixinOptions().keySet();
+  }
+
+  /**
+   * Sets every model-mixin option the command line left unset from the config file, converted to
+   * the option's type (Integer, Long, Float, Double, Boolean or String).
+   */
+  private void applyConfigToModelOptions() {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    for (Map.Entry<String, OptionSpec> e : mixinOptions().entrySet()) {
+      String v = raw(e.getKey());
+      OptionSpec o = e.getValue();
+      if (v == null || parsed.hasMatchedOption(o)) {
+        continue;
+      }
+      Class<?> t = o.type();
+      Object value;
+      try {
+        if (t == Integer.class || t == int.class) {
+          value = Integer.valueOf(v);
+        } else if (t == Long.class || t == long.class) {
+          value = Long.valueOf(v);
+        } else if (t == Float.class || t == float.class) {
+          value = Float.valueOf(v);
+        } else if (t == Double.class || t == double.class) {
+          value = Double.valueOf(v);
+        } else if (t == Boolean.class || t == boolean.class) {
+          if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new NumberFormatException();
+          }
+          value = Boolean.valueOf(v);
+        } else {
+          value = v;
+        }
+      } catch (NumberFormatException ex) {
+        String what = t == Integer.class || t == int.class || t == Long.class || t == long.class ? "an integer"
+            : t == Boolean.class || t == boolean.class ? "true or false" : "a number";
+        throw new UsageException(config + ": option '" + e.getKey() + "' must be " + what + " (got '" + v + "')");
+      }
+      o.setValue(value);
+    }
+  }
+
+  /** Reads a JSON or properties config; keys must be {@link #KEYS} or {@code extraKeys}. */
+  static Map<String, String> readConfig(Path p, Set<String> extraKeys) throws IOException {
     Map<String, String> m = new HashMap<>();
     String text = Files.readString(p, StandardCharsets.UTF_8);
     if (text.stripLeading().startsWith("{")) {
@@ -291,7 +350,7 @@ public final class TrainCommand extends BaseCommand {
         if (e.getValue().isContainerNode()) {
           throw new UsageException(p + ": option '" + e.getKey() + "' must be a plain value, got " + e.getValue());
         }
-        m.put(key(p, e.getKey()), e.getValue().asText());
+        m.put(key(p, e.getKey(), extraKeys), e.getValue().asText());
       }
     } else {
       Properties props = new Properties();
@@ -299,19 +358,21 @@ public final class TrainCommand extends BaseCommand {
         props.load(r);
       }
       for (String k : props.stringPropertyNames()) {
-        m.put(key(p, k), props.getProperty(k).trim());
+        m.put(key(p, k, extraKeys), props.getProperty(k).trim());
       }
     }
     return m;
   }
 
-  private static String key(Path p, String k) {
+  private static String key(Path p, String k, Set<String> extraKeys) {
     String n = k.trim().toLowerCase(Locale.ROOT).replace('_', '-');
     if (n.startsWith("--")) {
       n = n.substring(2);
     }
-    if (!KEYS.contains(n)) {
-      throw new UsageException(p + ": unknown option '" + k + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
+    if (!KEYS.contains(n) && !extraKeys.contains(n)) {
+      java.util.TreeSet<String> known = new java.util.TreeSet<>(KEYS);
+      known.addAll(extraKeys);
+      throw new UsageException(p + ": unknown option '" + k + "' (known: " + known + ")");
     }
     return n;
   }

@@ -75,6 +75,26 @@ class TrainCommandTest {
   }
 
   @Test
+  void configFileSuppliesModelSpecificOptions() throws Exception {
+    // GF-CF's own options (a mixin) from the file; the flag --alpha overrides the file's
+    Path cfg = tmp.resolve("gfcf.json");
+    Files.writeString(cfg, "{\"model\": \"gfcf\", \"k\": 12, \"alpha\": 0.9, \"power_iters\": 2, \"threads\": 1}");
+    Path model = tmp.resolve("gfcf");
+    Run r = run("train", "--config", cfg.toString(), "--data", SAMPLE, "--out", model.toString(), "--alpha", "0.5");
+    assertEquals(0, r.code(), r.err());
+    JsonNode h = ModelReader.open(model).meta().get("hyperparameters");
+    assertEquals(12, h.get("k").asInt(), h.toString());
+    assertEquals(2, h.get("powerIters").asInt(), h.toString());
+    assertEquals(0.5, h.get("alpha").asDouble(), 1e-6, h.toString());
+
+    Path bad = tmp.resolve("bad-gfcf.json");
+    Files.writeString(bad, "{\"model\": \"gfcf\", \"k\": \"many\"}");
+    Run b = run("train", "--config", bad.toString(), "--data", SAMPLE, "--out", tmp.resolve("x").toString());
+    assertEquals(2, b.code(), b.err());
+    assertTrue(b.err().contains("option 'k' must be an integer (got 'many')"), b.err());
+  }
+
+  @Test
   void resumesFromACheckpoint() throws Exception {
     Path model = tmp.resolve("m");
     String[] base = {"train", "--model", "mf", "--data", SAMPLE, "--out", model.toString(), "--dim", "8",
