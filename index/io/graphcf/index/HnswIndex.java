@@ -287,8 +287,6 @@ public final class HnswIndex {
     }
   }
 
-
-
   private void exactSearch(float[] query, int qOff, int k, int[] excluded, int nExcluded, ItemFilter filter,
       TopK out) {
     ExactSearcher e = exact;

@@ -21,7 +21,6 @@ public final class HnswSearcher {
   private ScalarQuantizer sq;
   private float[] qq = new float[0];
   private float qBase;
-  int sinkCodes;
   /** The sum of the touching loads in {@link #scoreAll}, kept so the JIT cannot drop them. */
   float sink;
   private final TopK results = new TopK(128);
@@ -163,7 +162,7 @@ public final class HnswSearcher {
         }
         touch += codes[base + dim - 1];
       }
-      sinkCodes = touch;
+      sink = touch;
       for (int j = 0; j < n; j++) {
         out[j] = z.score(qq, qBase, ids[j]);
       }

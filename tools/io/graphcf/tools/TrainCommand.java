@@ -311,29 +311,21 @@ public final class TrainCommand extends BaseCommand {
       if (v == null || parsed.hasMatchedOption(o)) {
         continue;
       }
+      // parsed and reported by the same helpers as the shared options (the flag is absent here)
       Class<?> t = o.type();
       Object value;
-      try {
-        if (t == Integer.class || t == int.class) {
-          value = Integer.valueOf(v);
-        } else if (t == Long.class || t == long.class) {
-          value = Long.valueOf(v);
-        } else if (t == Float.class || t == float.class) {
-          value = Float.valueOf(v);
-        } else if (t == Double.class || t == double.class) {
-          value = Double.valueOf(v);
-        } else if (t == Boolean.class || t == boolean.class) {
-          if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new NumberFormatException();
-          }
-          value = Boolean.valueOf(v);
-        } else {
-          value = v;
-        }
-      } catch (NumberFormatException ex) {
-        String what = t == Integer.class || t == int.class || t == Long.class || t == long.class ? "an integer"
-            : t == Boolean.class || t == boolean.class ? "true or false" : "a number";
-        throw new UsageException(config + ": option '" + e.getKey() + "' must be " + what + " (got '" + v + "')");
+      if (t == Integer.class || t == int.class) {
+        value = integer(null, e.getKey(), 0);
+      } else if (t == Long.class || t == long.class) {
+        value = lng(null, e.getKey(), 0L);
+      } else if (t == Float.class || t == float.class) {
+        value = flt(null, e.getKey(), 0f);
+      } else if (t == Double.class || t == double.class) {
+        value = dbl(e.getKey());
+      } else if (t == Boolean.class || t == boolean.class) {
+        value = bool(null, e.getKey(), false);
+      } else {
+        value = v;
       }
       o.setValue(value);
     }
@@ -426,6 +418,16 @@ public final class TrainCommand extends BaseCommand {
     String v = raw(key);
     try {
       return v == null ? def : Float.parseFloat(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException(config + ": option '" + key + "' must be a number (got '" + v + "')");
+    }
+  }
+
+  /** The config file's value of {@code key} as a double (only called when the file has it). */
+  private double dbl(String key) {
+    String v = raw(key);
+    try {
+      return Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new UsageException(config + ": option '" + key + "' must be a number (got '" + v + "')");
     }

@@ -61,9 +61,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * line: build seconds, heap growth of the build (after GC; includes the library's copy of the vectors
  * where it keeps one), the tuned search beam, and recall@10 / recall@20 against exact top-20 on 500
  * evaluation queries (1,000 held-out queries; the peak heap is the sum of the heap pools' peaks during
- * the build, an upper bound that includes garbage). The beam is tuned per library to equal recall: the smallest ef of a fixed
- * ladder whose recall@20 on 500 separate tuning queries, less two standard errors of that mean, reaches {@code targetRecall}. The
- * benchmarks then measure queries per second at that beam on one and on two threads ({@code k} =
+ * the build, an upper bound that includes garbage). The beam is tuned per library to equal recall:
+ * the smallest ef of a fixed ladder whose recall@20 on 500 separate tuning queries, less two
+ * standard errors of that mean, reaches {@code targetRecall}. The benchmarks then measure queries per second at that beam on one and on two threads ({@code k} =
  * 20), cycling through the evaluation queries.
  *
  * <p>Vectors: {@code data=synthetic} draws {@code n × dim} Gaussian rows scaled by exp(0.5 z) (norms
