@@ -11,12 +11,13 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * The HNSW index file: a graphcf container (magic {@code HNSW}, version 1, CRC32C footer, written
+ * The HNSW index file: a graphcf container (magic {@code HNSW}, version 2, CRC32C footer, written
  * to a temporary name and renamed). Payload, little-endian:
  * <pre>
  *   int transform, int m, int efConstruction, int dim, long seed,
  *   int size, int maxLevel, int entry, int numDeleted, float maxNorm, int upperLength,
  *   long vectorsCrc32c                          // of the vectors the graph was built on
+ *   int searchBeam, int searchBeamK, float searchBeamRecall, int reserved   // version 2 only; 0, 0, NaN if not tuned
  *   int level0[size * (2m + 1)]                 // per node: count, then up to 2m neighbours
  *   int levels[size], int upperOffset[size]     // top level; start of levels ≥ 1 in upper (-1 if none)
  *   int upper[upperLength]                      // per node and level ≥ 1: count, then up to m neighbours
@@ -25,11 +26,14 @@ import java.util.zip.CRC32C;
  * The vectors are NOT stored: they are the model's item embedding, already verified by the model
  * reader; the checksum of the vectors is kept so that an index built on other vectors is refused.
  * After {@link HnswIndex#add} the caller keeps (and saves) the grown vectors beside the index.
+ * Version 1 files (no beam fields) are still read; their beam is the untuned default.
  */
 final class HnswFile {
   static final int MAGIC = FileFormat.magic("HNSW");
-  static final int VERSION = 1;
-  private static final int HEADER = 16 + 56;
+  static final int VERSION = 2;
+  /** Payload bytes before the graph arrays, by version. */
+  private static final int FIELDS_V1 = 56;
+  private static final int FIELDS_V2 = 72;
 
   private HnswFile() {}
 
@@ -44,6 +48,8 @@ final class HnswFile {
       w.putInt(g.size).putInt(g.maxLevel).putInt(g.entry).putInt(g.numDeleted).putFloat(idx.maxNorm)
           .putInt(g.upperUsed);
       w.putLong(vectorsCrc(idx.vectors, g.size, idx.dim));
+      w.putInt(idx.isSearchBeamTuned() ? idx.searchBeam() : 0).putInt(idx.searchBeamK())
+          .putFloat(idx.searchBeamRecall()).putInt(0);
       w.putInts(g.level0, 0, g.size * g.stride0);
       w.putInts(g.levels, 0, g.size);
       w.putInts(g.upperOffset, 0, g.size);
@@ -57,7 +63,8 @@ final class HnswFile {
   static HnswIndex open(Path path, float[] vectors, int numItems, int dim) throws IOException {
     MappedFile f = MappedFile.open(path, MAGIC, VERSION);
     long p = f.payloadStart();
-    f.checkRange(p, HEADER - 16, "index header");
+    int fields = f.version() == 1 ? FIELDS_V1 : FIELDS_V2;
+    f.checkRange(p, fields, "index header");
     int transform = f.getInt(p);
     int m = f.getInt(p + 4);
     int efConstruction = f.getInt(p + 8);
@@ -84,7 +91,19 @@ final class HnswFile {
       throw new IllegalArgumentException(path + ": index was built on other vectors (vector checksum "
           + Long.toHexString(crc) + ", given vectors hash to " + Long.toHexString(actual) + "); rebuild the index");
     }
-    long level0Pos = p + 56;
+    int beam = 0;
+    int beamK = 0;
+    float beamRecall = Float.NaN;
+    if (f.version() >= 2) {
+      beam = f.getInt(p + 56);
+      beamK = f.getInt(p + 60);
+      beamRecall = f.getFloat(p + 64);
+      if (beam < 0 || beamK < 0 || beamRecall < 0 || beamRecall > 1) {
+        throw new CorruptFileException(path, p + 56, "bad search beam fields: beam=" + beam + ", k=" + beamK
+            + ", recall=" + beamRecall);
+      }
+    }
+    long level0Pos = p + fields;
     long levelsPos = level0Pos + 4L * size * (2L * m + 1);
     long upperOffsetPos = levelsPos + 4L * size;
     long upperPos = upperOffsetPos + 4L * size;
@@ -100,6 +119,7 @@ final class HnswFile {
     idx.vectors = vectors;
     idx.buildVectors = vectors;
     idx.maxNorm = maxNorm;
+    idx.restoreSearchBeam(beam, beamK, beamRecall);
     idx.graph = new MappedHnswGraph(f, m, size, maxLevel, entry, numDeleted, level0Pos, levelsPos,
         upperOffsetPos, upperPos, deletedPos);
     return idx;

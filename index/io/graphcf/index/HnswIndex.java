@@ -29,6 +29,7 @@ public final class HnswIndex {
   /** Default edges per node above level 0 (level 0 keeps twice as many). */
   public static final int DEFAULT_M = 16;
   public static final int DEFAULT_EF_CONSTRUCTION = 200;
+  /** The beam {@link #searchBeam()} gives for an index whose beam was never tuned ({@link #setSearchBeam}). */
   public static final int DEFAULT_EF_SEARCH = 100;
 
   final int dim;
@@ -43,6 +44,10 @@ public final class HnswIndex {
   float[] aug;
   float maxNorm;
   HnswGraph graph;
+  /** The tuned default beam (0: not tuned), the k it was tuned for and the sample recall it reached. */
+  private volatile int searchBeam;
+  private int searchBeamK;
+  private float searchBeamRecall = Float.NaN;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ThreadLocal<HnswSearcher> searchers = ThreadLocal.withInitial(this::searcher);
   private volatile ExactSearcher exact;
@@ -225,6 +230,52 @@ public final class HnswIndex {
   public boolean isDeleted(int item) {
     checkItem(item);
     return graph.isDeleted(item);
+  }
+
+  /**
+   * The beam callers should use when they have no reason to choose another: the one set by
+   * {@link #setSearchBeam} (e.g. tuned by {@link BeamTuner} when {@code graphcf index build} wrote
+   * the file), else {@link #DEFAULT_EF_SEARCH}.
+   */
+  public int searchBeam() {
+    int b = searchBeam;
+    return b > 0 ? b : DEFAULT_EF_SEARCH;
+  }
+
+  /** True when {@link #searchBeam()} was set (tuned), not the fixed default. */
+  public boolean isSearchBeamTuned() {
+    return searchBeam > 0;
+  }
+
+  /** The k the beam was tuned for (0 if not tuned). */
+  public int searchBeamK() {
+    return searchBeamK;
+  }
+
+  /** The sample recall@{@link #searchBeamK()} the tuned beam reached (NaN if not tuned). */
+  public float searchBeamRecall() {
+    return searchBeamRecall;
+  }
+
+  /**
+   * Sets the default beam, recording the k and the recall it was tuned for; saved with the index.
+   * Not available on a mapped index (set it before {@link #save}).
+   */
+  public void setSearchBeam(int ef, int k, double recall) {
+    if (ef < 1 || k < 0) {
+      throw new IllegalArgumentException("need ef >= 1 and k >= 0, got ef=" + ef + ", k=" + k);
+    }
+    heapGraph("setSearchBeam");
+    this.searchBeamK = k;
+    this.searchBeamRecall = (float) recall;
+    this.searchBeam = ef;
+  }
+
+  /** Restores the saved beam fields (file reader). */
+  void restoreSearchBeam(int ef, int k, float recall) {
+    this.searchBeamK = k;
+    this.searchBeamRecall = recall;
+    this.searchBeam = ef;
   }
 
   /** A new reusable per-thread search scratch. */

@@ -50,7 +50,7 @@ public final class RecommendOptions {
     return new RecommendOptions(excludeSeen, excludeItems, filter, on, ef);
   }
 
-  /** HNSW beam width (0 = max(k, 100)). */
+  /** HNSW beam width (0 = max(k, the index's tuned beam {@link HnswIndex#searchBeam()})). */
   public RecommendOptions ef(int ef) {
     if (ef < 0) {
       throw new IllegalArgumentException("ef must be >= 0, got " + ef);

@@ -40,8 +40,6 @@ import java.util.List;
 public final class Recommender implements Closeable {
   /** The index file name inside a model directory. */
   public static final String INDEX_FILE = "items.hnsw";
-  /** Beam width used when the options leave it at 0 (at least k). */
-  public static final int DEFAULT_EF = 100;
   /** Up to this many users + items, external ids are looked up in heap hash maps, not Chronicle Map. */
   static final long HEAP_IDS_LIMIT = Long.getLong("graphcf.serving.heapIds", 5_000_000L);
 
@@ -190,6 +188,14 @@ public final class Recommender implements Closeable {
     }
   }
 
+  /**
+   * The beam approximate searches use when the options leave it at 0 (never less than k): the one
+   * tuned and stored by {@code graphcf index build}; 0 without an index.
+   */
+  public int searchBeam() {
+    return index == null ? 0 : index.searchBeam();
+  }
+
   public Path modelDir() {
     return modelDir;
   }
@@ -334,7 +340,7 @@ public final class Recommender implements Closeable {
       return List.of();
     }
     if (index != null && !options.exact()) {
-      int ef = options.ef() > 0 ? Math.max(options.ef(), kk) : Math.max(DEFAULT_EF, kk);
+      int ef = options.ef() > 0 ? Math.max(options.ef(), kk) : Math.max(index.searchBeam(), kk);
       s.searcher().search(q, qOff, kk, ef, s.excluded, nEx, options.filter(), s.top);
     } else {
       exact.search(q, qOff, kk, s.excluded, nEx, options.filter(), s.top);

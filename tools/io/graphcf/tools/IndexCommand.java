@@ -1,5 +1,6 @@
 package io.graphcf.tools;
 
+import io.graphcf.index.BeamTuner;
 import io.graphcf.index.HnswIndex;
 import io.graphcf.index.ModelIndex;
 import io.graphcf.index.MipsTransform;
@@ -20,7 +21,7 @@ public final class IndexCommand extends BaseCommand {
     throw new UsageException("missing subcommand: graphcf index build --model MODEL");
   }
 
-  /** {@code graphcf index build --model MODEL [--m --ef-construction --seed --threads]}. */
+  /** {@code graphcf index build --model MODEL [--m --ef-construction --seed --threads --ef-search --target-recall]}. */
   @Command(name = "build", description = "Build the HNSW index over the model's item embedding and write it"
       + " atomically as items.hnsw in the model directory (Recommender and `graphcf recommend` then use it).")
   public static final class Build extends BaseCommand {
@@ -45,18 +46,48 @@ public final class IndexCommand extends BaseCommand {
         + " (Bachrach et al. transform, default), NONE (inner-product graph) or ANGULAR (cosine graph).")
     MipsTransform transform;
 
+    @Option(names = "--ef-search", defaultValue = "0", description = "Default search beam stored in the index"
+        + " (default 0: tuned, see --target-recall).")
+    int efSearch;
+
+    @Option(names = "--target-recall", defaultValue = "0.95", description = "Tune the default beam to the smallest"
+        + " whose recall@k against exact search on sampled users (less two standard errors) reaches this"
+        + " (default ${DEFAULT-VALUE}).")
+    double targetRecall;
+
+    @Option(names = "--tune-users", defaultValue = "500", description = "Users sampled for tuning (default"
+        + " ${DEFAULT-VALUE}).")
+    int tuneUsers;
+
+    @Option(names = "--tune-k", defaultValue = "20", description = "The k of the tuned recall (default ${DEFAULT-VALUE}).")
+    int tuneK;
+
     @Override
     protected int execute() throws Exception {
       if (!Files.isDirectory(model)) {
         throw new UsageException(model + ": not a model directory");
       }
+      ModelIndex.Beam beam;
+      try {
+        beam = new ModelIndex.Beam(efSearch, targetRecall, tuneUsers, tuneK, seed);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
       int t = threads == null ? Workers.defaultThreads() : threads;
       long t0 = System.nanoTime();
-      Path file = ModelIndex.build(model, HnswIndex.builder().m(m).efConstruction(efConstruction).seed(seed)
-          .threads(t).transform(transform));
+      ModelIndex.Built built = ModelIndex.build(model, HnswIndex.builder().m(m).efConstruction(efConstruction)
+          .seed(seed).threads(t).transform(transform), beam, t);
       double secs = (System.nanoTime() - t0) / 1e9;
       err().println(String.format(Locale.ROOT, "wrote %s (%d bytes) in %.1f s (m=%d, efConstruction=%d, seed=%d,"
-          + " threads=%d)", file, Files.size(file), secs, m, efConstruction, seed, t));
+          + " threads=%d)", built.file(), Files.size(built.file()), secs, m, efConstruction, seed, t));
+      BeamTuner.Result r = built.tuning();
+      if (r != null) {
+        err().println(String.format(Locale.ROOT, "search beam %d: recall@%d %.4f on %d sampled users (lower bound"
+            + " %.4f, target %.3f%s)", r.ef(), r.k(), r.recall(), Math.min(tuneUsers, built.numUsers()),
+            r.lowerBound(), targetRecall, r.reached() ? "" : ", NOT reached at the largest beam"));
+      } else {
+        err().println("search beam " + built.searchBeam() + " (fixed)");
+      }
       return GraphCf.EXIT_OK;
     }
   }

@@ -50,7 +50,7 @@ public final class RecommendCommand extends BaseCommand {
   @Option(names = "--exclude", split = ",", paramLabel = "ID", description = "Items never to return.")
   List<String> exclude;
 
-  @Option(names = "--ef", defaultValue = "0", description = "HNSW beam width (default max(k, 100)).")
+  @Option(names = "--ef", defaultValue = "0", description = "HNSW beam width (default: max(k, the beam tuned by `index build`)).")
   int ef;
 
   @Option(names = "--json", description = "Print JSON: {\"user\":..., \"items\":[{\"item\":..., \"score\":...}]}.")

@@ -62,8 +62,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * where it keeps one), the tuned search beam, and recall@10 / recall@20 against exact top-20 on 500
  * evaluation queries (1,000 held-out queries; the peak heap is the sum of the heap pools' peaks during
  * the build, an upper bound that includes garbage). The beam is tuned per library to equal recall:
- * the smallest ef of a fixed ladder whose recall@20 on 500 separate tuning queries, less two
- * standard errors of that mean, reaches {@code targetRecall}. The benchmarks then measure queries per second at that beam on one and on two threads ({@code k} =
+ * the smallest ef whose recall@20 on 500 separate tuning queries, less two standard errors of that
+ * mean, reaches {@code targetRecall} (a ladder, then bisection to the integer, see {@link #tuneBeam}). The benchmarks then measure queries per second at that beam on one and on two threads ({@code k} =
  * 20), cycling through the evaluation queries.
  *
  * <p>Vectors: {@code data=synthetic} draws {@code n × dim} Gaussian rows scaled by exp(0.5 z) (norms
@@ -535,15 +535,7 @@ public class HnswBench {
     int[] out = new int[K];
     int chosen = impl.equals("exact") ? 0 : -1;
     if (chosen < 0) {
-      for (int candidate : EF_LADDER) {
-        if (recallLowerBound(e, candidate, 0, TUNE_QUERIES, K, out) >= targetRecall) {
-          chosen = candidate;
-          break;
-        }
-      }
-      if (chosen < 0) {
-        chosen = EF_LADDER[EF_LADDER.length - 1];
-      }
+      chosen = tuneBeam(e, out);
     }
     double r10 = recall(e, chosen, TUNE_QUERIES, v.nq, 10, out);
     double r20 = recall(e, chosen, TUNE_QUERIES, v.nq, K, out);
@@ -556,6 +548,36 @@ public class HnswBench {
       throw new AssertionError();
     }
     return new Object[] {e, chosen};
+  }
+
+  /**
+   * The smallest beam whose tuning-query recall@20, less two standard errors, reaches the target:
+   * the first passing rung of {@link #EF_LADDER}, then a bisection over the integers between it and
+   * the rung below (so every library lands on the same recall, not on whichever rung its curve
+   * crosses first). The largest rung when none passes.
+   */
+  private int tuneBeam(Engine e, int[] out) {
+    int below = K - 1;
+    for (int candidate : EF_LADDER) {
+      if (candidate < K) {
+        continue;
+      }
+      if (recallLowerBound(e, candidate, 0, TUNE_QUERIES, K, out) >= targetRecall) {
+        int hi = candidate;
+        int lo = below;
+        while (hi - lo > 1) {
+          int mid = (lo + hi) >>> 1;
+          if (recallLowerBound(e, mid, 0, TUNE_QUERIES, K, out) >= targetRecall) {
+            hi = mid;
+          } else {
+            lo = mid;
+          }
+        }
+        return hi;
+      }
+      below = candidate;
+    }
+    return EF_LADDER[EF_LADDER.length - 1];
   }
 
   private boolean augmented() {

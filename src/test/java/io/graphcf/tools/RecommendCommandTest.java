@@ -78,6 +78,7 @@ class RecommendCommandTest {
         "--seed", "5", "--threads", "2");
     assertEquals("0", r[0], r[2]);
     assertTrue(r[2].contains("items.hnsw"), r[2]);
+    assertTrue(r[2].matches("(?s).*search beam \\d+: recall@20 0\\.9[5-9]\\d* on \\d+ sampled users.*"), r[2]);
     byte[] after = Files.readAllBytes(file);
     assertTrue(!Arrays.equals(before, after), "index was not rewritten");
     try (var s = Files.list(model)) {
@@ -88,5 +89,14 @@ class RecommendCommandTest {
     assertEquals(10, r[1].trim().split("\n").length);
     r = run("index", "build", "--model", model.toString(), "--m", "1");
     assertEquals("2", r[0]);
+    r = run("index", "build", "--model", model.toString(), "--target-recall", "1.5");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("target"), r[2]);
+    r = run("index", "build", "--model", model.toString(), "--ef-search", "77", "--threads", "1");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[2].contains("search beam 77 (fixed)"), r[2]);
+    try (Recommender rec = Recommender.open(model)) {
+      assertEquals(77, rec.searchBeam());
+    }
   }
 }
