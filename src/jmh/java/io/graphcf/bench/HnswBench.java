@@ -121,6 +121,14 @@ public class HnswBench {
   public double targetRecall;
 
   /**
+   * A fixed beam for every library instead of tuning (0: tune to {@code targetRecall}). Several
+   * values (or several targets) in one invocation measure each library's recall/speed curve on one
+   * build: the index is cached per library, the beam per value.
+   */
+  @Param({"0"})
+  public int efSearch;
+
+  /**
    * Directory where our built index is saved ({@code graphcf-<data>-<shape>.hnsw} with its build
    * figures beside it) and reused by later runs on the same vectors, so that every run can measure
    * ours beside one other library without rebuilding; ours is then searched on the mapped file (the
@@ -174,9 +182,9 @@ public class HnswBench {
   public void setup() throws Exception {
     vectors = (Vectors) CACHE.computeIfAbsent("v:" + data + ":" + n + ":" + dim, key -> loadVectors());
     String key = "e:" + impl + (impl.equals("graphcf") ? "-" + transform + (quantize ? "-sq8" : "") : "-" + libTransform) + ":" + data + ":" + n + ":" + dim + ":" + m + ":" + efConstruction + ":" + buildThreads;
-    Object[] cached = (Object[]) CACHE.computeIfAbsent(key, k -> buildAndTune());
-    engine = (Engine) cached[0];
-    ef = (Integer) cached[1];
+    Object[] built = (Object[]) CACHE.computeIfAbsent(key, k -> build());
+    engine = (Engine) built[0];
+    ef = (Integer) CACHE.computeIfAbsent(key + ":target" + targetRecall + ":ef" + efSearch, k -> tune(built));
   }
 
   private Vectors loadVectors() {
@@ -375,7 +383,8 @@ public class HnswBench {
     return s;
   }
 
-  private Object[] buildAndTune() {
+  /** Builds (or loads) the library's index: {engine, build s, retained heap, peak heap, graph bytes, keep-alive}. */
+  private Object[] build() {
     Vectors v = vectors;
     long heap0 = usedHeap();
     resetPeaks();
@@ -532,11 +541,22 @@ public class HnswBench {
       peak = peakHeap() - heap0;
     }
     long heap = retainedHeap >= 0 ? retainedHeap : usedHeap() - heap0;
-    int[] out = new int[K];
-    int chosen = impl.equals("exact") ? 0 : -1;
-    if (chosen < 0) {
-      chosen = tuneBeam(e, out);
+    if (keep == null) {
+      throw new AssertionError();
     }
+    return new Object[] {e, buildSecs, heap, peak, indexBytes, keep};
+  }
+
+  /** The beam ({@code efSearch}, or tuned to {@code targetRecall}) and the RESULT line with its held-out recall. */
+  private Integer tune(Object[] built) {
+    Vectors v = vectors;
+    Engine e = (Engine) built[0];
+    double buildSecs = (Double) built[1];
+    long heap = (Long) built[2];
+    long peak = (Long) built[3];
+    long indexBytes = (Long) built[4];
+    int[] out = new int[K];
+    int chosen = impl.equals("exact") ? 0 : efSearch > 0 ? efSearch : tuneBeam(e, out);
     double r10 = recall(e, chosen, TUNE_QUERIES, v.nq, 10, out);
     double r20 = recall(e, chosen, TUNE_QUERIES, v.nq, K, out);
     System.out.printf(Locale.ROOT, "%nRESULT impl=%s/%s data=%s n=%d dim=%d m=%d efC=%d threads=%d build_s=%.1f"
@@ -544,10 +564,7 @@ public class HnswBench {
         impl.equals("graphcf") ? transform + (quantize ? "+SQ8" : "") : impl.equals("exact") ? "-" : libTransform, data, v.n, v.dim, m, efConstruction, buildThreads,
         impl.equals("exact") ? 0.0 : buildSecs, heap / 1048576.0, peak / 1048576.0, indexBytes / 1048576.0, chosen, r10,
         r20);
-    if (keep == null) {
-      throw new AssertionError();
-    }
-    return new Object[] {e, chosen};
+    return chosen;
   }
 
   /**
