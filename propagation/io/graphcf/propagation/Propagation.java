@@ -265,20 +265,36 @@ public final class Propagation {
       throw new IllegalArgumentException("n" + name.substring(0, 1).toUpperCase() + name.substring(1)
           + " out of range: expected 0.." + list.length + " (" + name + ".length), got " + n);
     }
-    long[] seen = new long[(bound + 63) >>> 6];
-    for (int j = 0; j < n; j++) {
-      int r = list[j];
-      if (r < 0 || r >= bound) {
-        throw new IllegalArgumentException(name + "[" + j + "] out of range: expected 0.." + (bound - 1)
-            + " (" + boundName + "=" + bound + "), got " + r);
+    long[] seen = ROW_BITS.get();
+    if (seen.length < (bound + 63) >>> 6) {
+      seen = new long[(bound + 63) >>> 6];
+      ROW_BITS.set(seen);
+    }
+    int j = 0;
+    try {
+      for (; j < n; j++) {
+        int r = list[j];
+        if (r < 0 || r >= bound) {
+          throw new IllegalArgumentException(name + "[" + j + "] out of range: expected 0.." + (bound - 1)
+              + " (" + boundName + "=" + bound + "), got " + r);
+        }
+        long bit = 1L << r;
+        if ((seen[r >>> 6] & bit) != 0) {
+          throw new IllegalArgumentException(name + "[" + j + "] = " + r + " is listed twice; rows must be distinct");
+        }
+        seen[r >>> 6] |= bit;
       }
-      long bit = 1L << r;
-      if ((seen[r >>> 6] & bit) != 0) {
-        throw new IllegalArgumentException(name + "[" + j + "] = " + r + " is listed twice; rows must be distinct");
+    } finally {
+      // clear only the words this call set: O(n), not O(bound)
+      for (int c = 0; c < j; c++) {
+        int r = list[c];
+        seen[r >>> 6] = 0;
       }
-      seen[r >>> 6] |= bit;
     }
   }
+
+  /** Per-thread bitset of {@link #checkRows}, kept all-zero between calls. */
+  private static final ThreadLocal<long[]> ROW_BITS = ThreadLocal.withInitial(() -> new long[0]);
 
   private static void checkWeights(String name, float[] w, NormalizedAdjacency a) {
     if (w.length != a.graph().nnz()) {

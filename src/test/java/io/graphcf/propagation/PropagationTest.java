@@ -541,6 +541,9 @@ class PropagationTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Propagation.itemsFromUsersRows(a, users, 2, items, new int[] {1, 1}, 2, one));
     assertTrue(e.getMessage().contains("rows[1] = 1 is listed twice"), e.getMessage());
+    // the reused per-thread row bitset is left clear after a refused list: the same rows, distinct, pass
+    Propagation.itemsFromUsersRows(a, users, 2, items, new int[] {1, 0}, 2, one);
+    Propagation.usersFromItemsRows(a, items, 2, users, new int[] {0, 2, 1}, 3, one);
     e = assertThrows(IllegalArgumentException.class,
         () -> Propagation.scatterItemsFromUsers(a, users, 2, new int[] {0}, 2, items));
     assertTrue(e.getMessage().contains("expected 0..1"), e.getMessage());
