@@ -209,10 +209,18 @@ public final class IdDictionary implements Closeable {
     }
     long s = reverse.getLong(offsetsBase + 8L * ordinal);
     long e = reverse.getLong(offsetsBase + 8L * (ordinal + 1));
-    byte[] b = new byte[(int) (e - s)];
-    reverse.getBytes(bytesBase + s, b, 0, b.length);
-    return new String(b, StandardCharsets.UTF_8);
+    int len = (int) (e - s);
+    byte[] b = ID_BYTES.get();
+    if (b.length < len) {
+      b = new byte[Math.max(len, 2 * b.length)];
+      ID_BYTES.set(b);
+    }
+    reverse.getBytes(bytesBase + s, b, 0, len);
+    return new String(b, 0, len, StandardCharsets.UTF_8);
   }
+
+  /** Per-thread buffer for the UTF-8 bytes of one id (the String copies them). */
+  private static final ThreadLocal<byte[]> ID_BYTES = ThreadLocal.withInitial(() -> new byte[64]);
 
   /**
    * The ordinal of {@code externalId}, or -1 if unknown. The first call opens and verifies the

@@ -229,9 +229,7 @@ public final class MappedFile implements Closeable {
     while (len > 0) {
       int inChunk = (int) (pos & chunkMask);
       int n = (int) Math.min(len, chunkSize - inChunk);
-      ByteBuffer b = chunk(pos).duplicate();
-      b.position(inChunk);
-      b.get(dst, off, n);
+      chunk(pos).get(inChunk, dst, off, n); // absolute bulk get: no duplicate buffer per call
       pos += n;
       off += n;
       len -= n;
