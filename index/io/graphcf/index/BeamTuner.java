@@ -42,11 +42,21 @@ public final class BeamTuner {
     this.numQueries = numQueries;
     this.k = Math.min(k, index.size());
     this.truth = new int[numQueries * this.k];
-    new ExactSearcher(index.vectors(), index.size(), index.dim())
-        .searchBatch(queries, numQueries, this.k, truth, new float[truth.length], workers);
     this.searcher = index.searcher();
     this.top = new TopK(this.k);
     this.found = new int[this.k];
+    ExactSearcher exact = new ExactSearcher(index.vectors(), index.size(), index.dim());
+    if (index.numDeleted() == 0) {
+      exact.searchBatch(queries, numQueries, this.k, truth, new float[truth.length], workers);
+    } else {
+      // deleted items are never returned by the index, so they are not part of the reference either
+      java.util.Arrays.fill(truth, -1);
+      for (int q = 0; q < numQueries; q++) {
+        exact.search(queries, q * index.dim(), this.k, null, 0, item -> !index.isDeleted(item), top);
+        top.copyItems(found);
+        System.arraycopy(found, 0, truth, q * this.k, top.size());
+      }
+    }
   }
 
   /** The tuned beam and the sample recall@k it reaches. */
@@ -90,6 +100,10 @@ public final class BeamTuner {
       searcher.search(queries, q * index.dim(), k, ef, null, 0, null, top);
       int c = top.copyItems(found);
       int hit = 0;
+      int want = 0;
+      for (int j = 0; j < k; j++) {
+        want += truth[q * k + j] >= 0 ? 1 : 0;
+      }
       for (int i = 0; i < c; i++) {
         for (int j = 0; j < k; j++) {
           if (truth[q * k + j] == found[i]) {
@@ -98,7 +112,7 @@ public final class BeamTuner {
           }
         }
       }
-      double rec = (double) hit / k;
+      double rec = want == 0 ? 1.0 : (double) hit / want;
       s += rec;
       s2 += rec * rec;
     }
