@@ -24,7 +24,9 @@ import java.util.List;
  * keeps its own scratch, so a query allocates only its result (plus the ordinals of explicitly
  * excluded ids). If the model directory holds {@value #INDEX_FILE} (written by
  * {@code graphcf index build}), item search is approximate through that HNSW graph, mapped from
- * the file; otherwise, or with {@link RecommendOptions#exact(boolean)}, it is an exact scan.
+ * the file, with the search beam tuned and stored by the build ({@link #searchBeam()}; per call
+ * {@link RecommendOptions#ef(int)}); otherwise, or with {@link RecommendOptions#exact(boolean)}, it
+ * is an exact scan.
  *
  * <p>Model kinds: {@code embedding} (user and item embeddings, scored by inner product),
  * {@code popularity} (one score per item), {@code filter} (GF-CF, BSPM: rebuilt on the store's
