@@ -23,12 +23,23 @@ public final class BeamTuner {
   private final HnswSearcher searcher;
   private final TopK top;
   private final int[] found;
+  /** Per query, the sorted items it must not return (null: none). */
+  private final int[][] excluded;
 
   /**
    * Computes the exact top-{@code k} of {@code numQueries} row-major queries (on {@code workers}),
    * the reference every beam is measured against.
    */
   public BeamTuner(HnswIndex index, float[] queries, int numQueries, int k, Workers workers) {
+    this(index, queries, numQueries, k, null, workers);
+  }
+
+  /**
+   * As {@link #BeamTuner(HnswIndex, float[], int, int, Workers)}, with per-query exclusions, as
+   * serving searches them: {@code excluded[q]} (sorted ascending; null or an empty array for none)
+   * is left out of query q's exact reference and of its index search, e.g. a user's seen items.
+   */
+  public BeamTuner(HnswIndex index, float[] queries, int numQueries, int k, int[][] excluded, Workers workers) {
     if (k < 1 || numQueries < 1) {
       throw new IllegalArgumentException("need k >= 1 and at least one query, got k=" + k + ", " + numQueries
           + " queries");
@@ -41,22 +52,34 @@ public final class BeamTuner {
     this.queries = queries;
     this.numQueries = numQueries;
     this.k = Math.min(k, index.size());
+    if (excluded != null && excluded.length < numQueries) {
+      throw new IllegalArgumentException("excluded lists: " + excluded.length + " for " + numQueries + " queries");
+    }
+    this.excluded = excluded;
     this.truth = new int[numQueries * this.k];
     this.searcher = index.searcher();
     this.top = new TopK(this.k);
     this.found = new int[this.k];
     ExactSearcher exact = new ExactSearcher(index.vectors(), index.size(), index.dim());
-    if (index.numDeleted() == 0) {
+    if (index.numDeleted() == 0 && excluded == null) {
       exact.searchBatch(queries, numQueries, this.k, truth, new float[truth.length], workers);
-    } else {
-      // deleted items are never returned by the index, so they are not part of the reference either
-      java.util.Arrays.fill(truth, -1);
-      for (int q = 0; q < numQueries; q++) {
-        exact.search(queries, q * index.dim(), this.k, null, 0, item -> !index.isDeleted(item), top);
-        top.copyItems(found);
-        System.arraycopy(found, 0, truth, q * this.k, top.size());
-      }
+      return;
     }
+    // deleted and excluded items are never returned by the index, so they are not in the reference either
+    java.util.Arrays.fill(truth, -1);
+    ItemFilter live = index.numDeleted() == 0 ? null : item -> !index.isDeleted(item);
+    int kk = this.k;
+    int tasks = Math.min(numQueries, 4 * workers.threads());
+    workers.run(tasks, t -> {
+      TopK tt = new TopK(kk);
+      int[] buf = new int[kk];
+      for (int q = (int) ((long) numQueries * t / tasks); q < (long) numQueries * (t + 1) / tasks; q++) {
+        int[] ex = excluded == null ? null : excluded[q];
+        exact.search(queries, q * index.dim(), kk, ex, ex == null ? 0 : ex.length, live, tt);
+        int c = tt.copyItems(buf);
+        System.arraycopy(buf, 0, truth, q * kk, c);
+      }
+    });
   }
 
   /** The tuned beam and the sample recall@k it reaches. */
@@ -97,7 +120,8 @@ public final class BeamTuner {
     double s = 0;
     double s2 = 0;
     for (int q = 0; q < numQueries; q++) {
-      searcher.search(queries, q * index.dim(), k, ef, null, 0, null, top);
+      int[] ex = excluded == null ? null : excluded[q];
+      searcher.search(queries, q * index.dim(), k, ef, ex, ex == null ? 0 : ex.length, null, top);
       int c = top.copyItems(found);
       int hit = 0;
       int want = 0;

@@ -1,10 +1,16 @@
 package io.graphcf.index;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.graphcf.graph.GraphStore;
+import io.graphcf.graph.MappedCsr;
 import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.model.FloatMatrix;
 import io.graphcf.propagation.model.ModelReader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -13,8 +19,9 @@ import java.util.SplittableRandom;
  * fsync, rename; a {@link Recommender} opened afterwards picks it up).
  *
  * <p>The beam is tuned by default ({@link Beam#DEFAULT}): the model's own user embeddings are the
- * queries the index will serve, so a seeded sample of them is searched against the exact top-k and
- * {@link BeamTuner} picks the smallest beam that reaches the recall target. The right beam depends on
+ * queries the index will serve, so a seeded sample of them is searched against the exact top-k —
+ * with each user's training items excluded, as {@link Recommender} serves them, when the model's
+ * graph store is found — and {@link BeamTuner} picks the smallest beam that reaches the recall target. The right beam depends on
  * the embedding (a Gowalla LightGCN model needs ~150–200 for recall@20 0.95, 1M mixture vectors ~550),
  * so a fixed default would be too slow for one model and too inaccurate for the next.
  */
@@ -41,16 +48,26 @@ public final class ModelIndex {
     }
   }
 
-  /** The written file, the beam stored in it and the tuning result (null for a fixed beam). */
-  public record Built(Path file, HnswIndex index, int searchBeam, BeamTuner.Result tuning, int numUsers) {}
+  /**
+   * The written file, the beam stored in it, the tuning result (null for a fixed beam), the model's
+   * user count, and whether tuning excluded the sampled users' training items (store found).
+   */
+  public record Built(Path file, HnswIndex index, int searchBeam, BeamTuner.Result tuning, int numUsers,
+      boolean seenExcluded) {}
 
   /** Builds with {@code builder}, tunes the beam with {@link Beam#DEFAULT} on 2 threads. */
   public static Path build(Path modelDir, HnswIndex.Builder builder) throws IOException {
-    return build(modelDir, builder, Beam.DEFAULT, 2).file();
+    return build(modelDir, builder, Beam.DEFAULT, 2, null).file();
   }
 
-  /** Builds with {@code builder} over the model's {@code item_embedding}, sets the beam and saves. */
-  public static Built build(Path modelDir, HnswIndex.Builder builder, Beam beam, int threads) throws IOException {
+  /**
+   * Builds with {@code builder} over the model's {@code item_embedding}, sets the beam and saves.
+   * {@code storeDir}: the graph store whose training items tuning excludes (null: the one named in
+   * the metadata; an explicit store must match the model's user and item counts, as in
+   * {@link Recommender#open(Path, Path)}).
+   */
+  public static Built build(Path modelDir, HnswIndex.Builder builder, Beam beam, int threads, Path storeDir)
+      throws IOException {
     ModelReader reader = ModelReader.open(modelDir);
     String kind = reader.meta().path("kind").asText("");
     if (!kind.equals("embedding")) {
@@ -60,40 +77,90 @@ public final class ModelIndex {
     FloatMatrix items = reader.matrix("item_embedding");
     HnswIndex index = builder.build(items.data(), items.rows(), items.cols());
     BeamTuner.Result tuning = null;
+    boolean seenExcluded = false;
     if (beam.fixedEf() > 0) {
       index.setSearchBeam(beam.fixedEf(), 0, Float.NaN);
     } else if (index.size() > 0 && reader.matrix("user_embedding").rows() > 0) {
       FloatMatrix users = reader.matrix("user_embedding");
-      float[] queries = sampleRows(users, beam.sampleUsers(), beam.seed());
-      int nq = queries.length / users.cols();
+      int[] sample = sample(users.rows(), beam.sampleUsers(), beam.seed());
+      float[] queries = rows(users, sample);
+      int[][] seen = seenItems(reader, storeDir, users.rows(), items.rows(), sample);
       try (Workers w = Workers.create(threads)) {
-        tuning = new BeamTuner(index, queries, nq, beam.k(), w).tune(beam.targetRecall());
+        tuning = new BeamTuner(index, queries, sample.length, beam.k(), seen, w).tune(beam.targetRecall());
       }
       index.setSearchBeam(tuning.ef(), tuning.k(), tuning.recall());
+      seenExcluded = seen != null;
     }
     Path file = modelDir.resolve(Recommender.INDEX_FILE);
     index.save(file);
-    return new Built(file, index, index.searchBeam(), tuning, reader.matrix("user_embedding").rows());
+    return new Built(file, index, index.searchBeam(), tuning, reader.matrix("user_embedding").rows(), seenExcluded);
   }
 
-  /** Up to {@code n} distinct rows of {@code m} drawn with {@code seed} (all rows when it has no more), row-major. */
-  static float[] sampleRows(FloatMatrix m, int n, long seed) {
-    int rows = m.rows();
-    int cols = m.cols();
+  /**
+   * The training items of each sampled user (as {@link Recommender} excludes them), from the
+   * explicit store (which must match the model's counts) or else from the one named in the model's
+   * metadata; null when the latter is missing or does not match the model: tuning then searches
+   * without exclusions, which needs a slightly wider beam for the same recall (conservative).
+   */
+  static int[][] seenItems(ModelReader reader, Path storeDir, int numUsers, int numItems, int[] sample)
+      throws IOException {
+    JsonNode data = reader.meta().path("data");
+    if (storeDir != null) {
+      try (GraphStore store = GraphStore.open(storeDir)) {
+        if (store.numUsers() != numUsers || store.numItems() != numItems) {
+          throw new IllegalArgumentException(storeDir + ": store has " + store.numUsers() + " users, "
+              + store.numItems() + " items; the model has " + numUsers + " and " + numItems);
+        }
+        return rowsOf(store.trainUserItems(), sample);
+      }
+    }
+    String dir = data.path("store").asText("");
+    if (data.path("store").isNull() || dir.isEmpty() || !Files.isDirectory(Paths.get(dir))) {
+      return null;
+    }
+    try (GraphStore store = GraphStore.open(Paths.get(dir))) {
+      String fp = data.path("fingerprint").asText("");
+      if (store.numUsers() != numUsers || store.numItems() != numItems || !fp.isEmpty() && !fp.equals(store.fingerprint())) {
+        return null;
+      }
+      return rowsOf(store.trainUserItems(), sample);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static int[][] rowsOf(MappedCsr train, int[] sample) {
+    int[][] seen = new int[sample.length][];
+    for (int q = 0; q < sample.length; q++) {
+      seen[q] = new int[train.degree(sample[q])];
+      train.copyRow(sample[q], seen[q], 0);
+    }
+    return seen;
+  }
+
+  /** Up to {@code n} distinct ordinals of {@code [0, rows)} drawn with {@code seed} (all of them when there are no more). */
+  static int[] sample(int rows, int n, long seed) {
     int take = Math.min(n, rows);
     int[] order = new int[rows];
     for (int i = 0; i < rows; i++) {
       order[i] = i;
     }
     SplittableRandom rnd = new SplittableRandom(seed);
-    float[] out = new float[take * cols];
-    float[] data = m.data();
     for (int i = 0; i < take; i++) {
       int j = i + rnd.nextInt(rows - i);
       int t = order[i];
       order[i] = order[j];
       order[j] = t;
-      System.arraycopy(data, order[i] * cols, out, i * cols, cols);
+    }
+    return Arrays.copyOf(order, take);
+  }
+
+  /** The listed rows of {@code m}, row-major. */
+  static float[] rows(FloatMatrix m, int[] list) {
+    int cols = m.cols();
+    float[] out = new float[list.length * cols];
+    for (int i = 0; i < list.length; i++) {
+      System.arraycopy(m.data(), list[i] * cols, out, i * cols, cols);
     }
     return out;
   }

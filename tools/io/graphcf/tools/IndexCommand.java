@@ -46,13 +46,17 @@ public final class IndexCommand extends BaseCommand {
         + " (Bachrach et al. transform, default), NONE (inner-product graph) or ANGULAR (cosine graph).")
     MipsTransform transform;
 
+    @Option(names = "--store", paramLabel = "STORE", description = "The graph store the model was trained on, whose"
+        + " training items tuning excludes (default: the one named in the model's metadata).")
+    Path store;
+
     @Option(names = "--ef-search", defaultValue = "0", description = "Default search beam stored in the index"
         + " (default 0: tuned, see --target-recall).")
     int efSearch;
 
     @Option(names = "--target-recall", defaultValue = "0.95", description = "Tune the default beam to the smallest"
-        + " whose recall@k against exact search on sampled users (less two standard errors) reaches this"
-        + " (default ${DEFAULT-VALUE}).")
+        + " whose recall@k against exact search on sampled users (their training items excluded when the model's"
+        + " store is found; less two standard errors) reaches this (default ${DEFAULT-VALUE}).")
     double targetRecall;
 
     @Option(names = "--tune-users", defaultValue = "500", description = "Users sampled for tuning (default"
@@ -76,14 +80,15 @@ public final class IndexCommand extends BaseCommand {
       int t = threads == null ? Workers.defaultThreads() : threads;
       long t0 = System.nanoTime();
       ModelIndex.Built built = ModelIndex.build(model, HnswIndex.builder().m(m).efConstruction(efConstruction)
-          .seed(seed).threads(t).transform(transform), beam, t);
+          .seed(seed).threads(t).transform(transform), beam, t, store);
       double secs = (System.nanoTime() - t0) / 1e9;
       err().println(String.format(Locale.ROOT, "wrote %s (%d bytes) in %.1f s (m=%d, efConstruction=%d, seed=%d,"
           + " threads=%d)", built.file(), Files.size(built.file()), secs, m, efConstruction, seed, t));
       BeamTuner.Result r = built.tuning();
       if (r != null) {
-        err().println(String.format(Locale.ROOT, "search beam %d: recall@%d %.4f on %d sampled users (lower bound"
-            + " %.4f, target %.3f%s)", r.ef(), r.k(), r.recall(), Math.min(tuneUsers, built.numUsers()),
+        err().println(String.format(Locale.ROOT, "search beam %d: recall@%d %.4f on %d sampled users, %s (lower"
+            + " bound %.4f, target %.3f%s)", r.ef(), r.k(), r.recall(), Math.min(tuneUsers, built.numUsers()),
+            built.seenExcluded() ? "their training items excluded" : "nothing excluded (graph store not found)",
             r.lowerBound(), targetRecall, r.reached() ? "" : ", NOT reached at the largest beam"));
       } else {
         err().println("search beam " + built.searchBeam() + " (fixed)");

@@ -113,6 +113,44 @@ class BeamTunerTest {
   }
 
   @Test
+  void perQueryExclusionsAreLeftOutOfReferenceAndSearch() {
+    // each query excludes its own exact top 5 and every 13th item, as a user's seen items would be
+    int[][] excluded = new int[NQ][];
+    java.util.List<java.util.Set<Integer>> sets = new java.util.ArrayList<>();
+    for (int q = 0; q < NQ; q++) {
+      java.util.TreeSet<Integer> ex = new java.util.TreeSet<>();
+      for (int i : IndexTestData.bruteForce(items, N, DIM, queries, q * DIM, 5, null)) {
+        ex.add(i);
+      }
+      for (int i = q % 13; i < N; i += 13) {
+        ex.add(i);
+      }
+      excluded[q] = ex.stream().mapToInt(Integer::intValue).toArray();
+      sets.add(ex);
+    }
+    BeamTuner.Result r;
+    try (Workers w = Workers.create(2)) {
+      r = new BeamTuner(index, queries, NQ, K, excluded, w).tune(0.9);
+    }
+    double sum = 0;
+    for (int q = 0; q < NQ; q++) {
+      java.util.Set<Integer> ex = sets.get(q);
+      int[] expect = IndexTestData.bruteForce(items, N, DIM, queries, q * DIM, K, i -> !ex.contains(i));
+      float[] query = java.util.Arrays.copyOfRange(queries, q * DIM, q * DIM + DIM);
+      int[] got = index.search(query, K, r.ef(), excluded[q], null).items();
+      for (int i : got) {
+        assertFalse(ex.contains(i), "excluded item " + i + " returned for query " + q);
+      }
+      sum += IndexTestData.overlap(got, expect);
+    }
+    assertEquals(sum / NQ, r.recall(), 1e-9);
+    assertTrue(r.lowerBound() >= 0.9, r.toString());
+    try (Workers w = Workers.create(1)) {
+      assertThrows(IllegalArgumentException.class, () -> new BeamTuner(index, queries, NQ, K, new int[NQ - 1][], w));
+    }
+  }
+
+  @Test
   void perfectRecallTargetAndArgumentChecks() {
     try (Workers w = Workers.create(1)) {
       BeamTuner tuner = new BeamTuner(index, queries, NQ, K, w);

@@ -49,10 +49,13 @@ final class IndexTestData {
     return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** Naive reference: score every allowed item in double precision, sort, keep k ordinals. */
+  /**
+   * Naive reference: score every allowed item in double precision and keep the k best by insertion
+   * into a sorted array (score descending, ties by smaller ordinal), k ordinals best first.
+   */
   static int[] bruteForce(float[] items, int n, int dim, float[] q, int qOff, int k, java.util.function.IntPredicate allowed) {
-    Integer[] ids = new Integer[n];
-    double[] s = new double[n];
+    int[] best = new int[Math.max(0, k)];
+    double[] bestScore = new double[best.length];
     int c = 0;
     for (int i = 0; i < n; i++) {
       if (allowed != null && !allowed.test(i)) {
@@ -62,17 +65,20 @@ final class IndexTestData {
       for (int j = 0; j < dim; j++) {
         d += (double) q[qOff + j] * items[i * dim + j];
       }
-      s[i] = d;
-      ids[c++] = i;
+      // items arrive in increasing ordinal, so on equal scores the earlier one stays ahead
+      if (c == k && !(d > bestScore[k - 1])) {
+        continue;
+      }
+      int p = c < k ? c++ : k - 1;
+      while (p > 0 && d > bestScore[p - 1]) {
+        best[p] = best[p - 1];
+        bestScore[p] = bestScore[p - 1];
+        p--;
+      }
+      best[p] = i;
+      bestScore[p] = d;
     }
-    Integer[] keep = Arrays.copyOf(ids, c);
-    Arrays.sort(keep, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
-    int m = Math.min(k, c);
-    int[] out = new int[m];
-    for (int i = 0; i < m; i++) {
-      out[i] = keep[i];
-    }
-    return out;
+    return Arrays.copyOf(best, c);
   }
 
   /** |a ∩ b| / |b|. */

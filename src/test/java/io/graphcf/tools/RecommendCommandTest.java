@@ -78,7 +78,7 @@ class RecommendCommandTest {
         "--seed", "5", "--threads", "2");
     assertEquals("0", r[0], r[2]);
     assertTrue(r[2].contains("items.hnsw"), r[2]);
-    assertTrue(r[2].matches("(?s).*search beam \\d+: recall@20 0\\.9[5-9]\\d* on \\d+ sampled users.*"), r[2]);
+    assertTrue(r[2].matches("(?s).*search beam \\d+: recall@20 0\\.9[5-9]\\d* on \\d+ sampled users, their training items excluded.*"), r[2]);
     byte[] after = Files.readAllBytes(file);
     assertTrue(!Arrays.equals(before, after), "index was not rewritten");
     try (var s = Files.list(model)) {
@@ -92,6 +92,11 @@ class RecommendCommandTest {
     r = run("index", "build", "--model", model.toString(), "--target-recall", "1.5");
     assertEquals("2", r[0]);
     assertTrue(r[2].contains("target"), r[2]);
+    r = run("index", "build", "--model", model.toString(), "--store", tmp.resolve("store").toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[2].contains("their training items excluded"), r[2]);
+    r = run("index", "build", "--model", model.toString(), "--store", tmp.resolve("no-such-store").toString());
+    assertTrue(!r[0].equals("0") && r[2].contains("no-such-store"), r[0] + " " + r[2]);
     r = run("index", "build", "--model", model.toString(), "--ef-search", "77", "--threads", "1");
     assertEquals("0", r[0], r[2]);
     assertTrue(r[2].contains("search beam 77 (fixed)"), r[2]);
