@@ -75,16 +75,18 @@ public final class ModelIndex {
           + kind + "'");
     }
     FloatMatrix items = reader.matrix("item_embedding");
+    FloatMatrix users = reader.matrix("user_embedding");
+    boolean tune = beam.fixedEf() == 0 && items.rows() > 0 && users.rows() > 0;
+    // the queries and their exclusions first: a bad store fails before minutes of graph building
+    int[] sample = tune ? sample(users.rows(), beam.sampleUsers(), beam.seed()) : null;
+    int[][] seen = tune ? seenItems(reader, storeDir, users.rows(), items.rows(), sample) : null;
     HnswIndex index = builder.build(items.data(), items.rows(), items.cols());
     BeamTuner.Result tuning = null;
     boolean seenExcluded = false;
     if (beam.fixedEf() > 0) {
       index.setSearchBeam(beam.fixedEf(), 0, Float.NaN);
-    } else if (index.size() > 0 && reader.matrix("user_embedding").rows() > 0) {
-      FloatMatrix users = reader.matrix("user_embedding");
-      int[] sample = sample(users.rows(), beam.sampleUsers(), beam.seed());
+    } else if (tune) {
       float[] queries = rows(users, sample);
-      int[][] seen = seenItems(reader, storeDir, users.rows(), items.rows(), sample);
       try (Workers w = Workers.create(threads)) {
         tuning = new BeamTuner(index, queries, sample.length, beam.k(), seen, w).tune(beam.targetRecall());
       }
@@ -93,7 +95,7 @@ public final class ModelIndex {
     }
     Path file = modelDir.resolve(Recommender.INDEX_FILE);
     index.save(file);
-    return new Built(file, index, index.searchBeam(), tuning, reader.matrix("user_embedding").rows(), seenExcluded);
+    return new Built(file, index, index.searchBeam(), tuning, users.rows(), seenExcluded);
   }
 
   /**

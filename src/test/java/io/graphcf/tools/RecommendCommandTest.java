@@ -95,8 +95,10 @@ class RecommendCommandTest {
     r = run("index", "build", "--model", model.toString(), "--store", tmp.resolve("store").toString());
     assertEquals("0", r[0], r[2]);
     assertTrue(r[2].contains("their training items excluded"), r[2]);
+    byte[] kept = Files.readAllBytes(file);
     r = run("index", "build", "--model", model.toString(), "--store", tmp.resolve("no-such-store").toString());
     assertTrue(!r[0].equals("0") && r[2].contains("no-such-store"), r[0] + " " + r[2]);
+    assertArrayEquals(kept, Files.readAllBytes(file), "a failed build changed the index");
     r = run("index", "build", "--model", model.toString(), "--ef-search", "77", "--threads", "1");
     assertEquals("0", r[0], r[2]);
     assertTrue(r[2].contains("search beam 77 (fixed)"), r[2]);
