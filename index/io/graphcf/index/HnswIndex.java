@@ -242,6 +242,20 @@ public final class HnswIndex {
     return b > 0 ? b : DEFAULT_EF_SEARCH;
   }
 
+  /**
+   * The default beam for a top-{@code k} search: {@link #searchBeam()} for k up to the k it was
+   * tuned for, and scaled by k / tuned k above that (the beam keeps its ratio to k, which is what
+   * recall@k depends on to first order), never less than k. Untuned: max(default, k).
+   */
+  public int searchBeam(int k) {
+    int b = searchBeam();
+    int tk = searchBeamK;
+    if (isSearchBeamTuned() && tk > 0 && k > tk) {
+      b = (int) Math.min(Integer.MAX_VALUE, ((long) b * k + tk - 1) / tk);
+    }
+    return Math.max(b, k);
+  }
+
   /** True when {@link #searchBeam()} was set (tuned), not the fixed default. */
   public boolean isSearchBeamTuned() {
     return searchBeam > 0;

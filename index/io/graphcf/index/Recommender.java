@@ -191,8 +191,9 @@ public final class Recommender implements Closeable {
   }
 
   /**
-   * The beam approximate searches use when the options leave it at 0 (never less than k): the one
-   * tuned and stored by {@code graphcf index build}; 0 without an index.
+   * The beam approximate searches use when the options leave it at 0: the one tuned and stored by
+   * {@code graphcf index build} (for k = 20; larger k scale it, see {@link HnswIndex#searchBeam(int)});
+   * 0 without an index.
    */
   public int searchBeam() {
     return index == null ? 0 : index.searchBeam();
@@ -342,7 +343,7 @@ public final class Recommender implements Closeable {
       return List.of();
     }
     if (index != null && !options.exact()) {
-      int ef = options.ef() > 0 ? Math.max(options.ef(), kk) : Math.max(index.searchBeam(), kk);
+      int ef = options.ef() > 0 ? Math.max(options.ef(), kk) : index.searchBeam(kk);
       s.searcher().search(q, qOff, kk, ef, s.excluded, nEx, options.filter(), s.top);
     } else {
       exact.search(q, qOff, kk, s.excluded, nEx, options.filter(), s.top);

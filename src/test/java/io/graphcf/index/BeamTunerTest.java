@@ -151,6 +151,33 @@ class BeamTunerTest {
   }
 
   @Test
+  void largerKScalesTheTunedBeamAndKeepsRecall() {
+    HnswIndex idx = HnswIndex.builder().m(16).efConstruction(100).seed(5).threads(2).build(items, N, DIM);
+    BeamTuner.Result r;
+    try (Workers w = Workers.create(2)) {
+      r = new BeamTuner(idx, queries, NQ, K, w).tune(0.95);
+    }
+    idx.setSearchBeam(r.ef(), r.k(), r.recall());
+    assertEquals(r.ef(), idx.searchBeam(10));
+    assertEquals(r.ef(), idx.searchBeam(K));
+    assertTrue(r.ef() < N / 12, "beam " + r.ef() + " too close to the exact fallback for this test");
+    assertEquals(3 * r.ef(), idx.searchBeam(3 * K));
+    assertEquals((r.ef() * 25 + K - 1) / K, idx.searchBeam(25));
+    int big = 3 * K;
+    double sum = 0;
+    for (int q = 0; q < NQ; q++) {
+      int[] expect = IndexTestData.bruteForce(items, N, DIM, queries, q * DIM, big, null);
+      float[] query = java.util.Arrays.copyOfRange(queries, q * DIM, q * DIM + DIM);
+      sum += IndexTestData.overlap(idx.search(query, big, idx.searchBeam(big)).items(), expect);
+    }
+    // recall@60 at the scaled beam holds the target within sampling noise
+    assertTrue(sum / NQ >= 0.94, "recall@" + big + " at scaled beam " + idx.searchBeam(big) + ": " + sum / NQ);
+    HnswIndex untuned = HnswIndex.builder().m(4).efConstruction(20).seed(5).threads(1).build(items, 50, DIM);
+    assertEquals(HnswIndex.DEFAULT_EF_SEARCH, untuned.searchBeam(K));
+    assertEquals(300, untuned.searchBeam(300));
+  }
+
+  @Test
   void perfectRecallTargetAndArgumentChecks() {
     try (Workers w = Workers.create(1)) {
       BeamTuner tuner = new BeamTuner(index, queries, NQ, K, w);
