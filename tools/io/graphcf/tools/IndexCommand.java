@@ -88,7 +88,7 @@ public final class IndexCommand extends BaseCommand {
       if (r != null) {
         err().println(String.format(Locale.ROOT, "search beam %d: recall@%d %.4f on %d sampled users, %s (lower"
             + " bound %.4f, target %.3f%s)", r.ef(), r.k(), r.recall(), Math.min(tuneUsers, built.numUsers()),
-            built.seenExcluded() ? "their training items excluded" : "nothing excluded (graph store not found)",
+            built.seenExcluded() ? "their training items excluded" : "nothing excluded (no graph store matching the model)",
             r.lowerBound(), targetRecall, r.reached() ? "" : ", NOT reached at the largest beam"));
       } else {
         err().println("search beam " + built.searchBeam() + " (fixed)");
