@@ -42,10 +42,6 @@ public final class ModelIndex {
             + " >= 1 and k >= 1; got ef=" + fixedEf + ", target=" + targetRecall + ", users=" + sampleUsers + ", k=" + k);
       }
     }
-
-    public static Beam fixed(int ef) {
-      return new Beam(ef, 0, 0, 0, 0);
-    }
   }
 
   /**
