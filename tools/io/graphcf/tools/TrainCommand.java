@@ -71,7 +71,8 @@ public final class TrainCommand extends BaseCommand {
   @Option(names = "--dim", description = "Embedding width (default 64).")
   Integer dim;
 
-  @Option(names = "--lr", description = "Adam learning rate (default 0.001).")
+  @Option(names = "--lr", description = "Adam learning rate (default 0.001). With --resume: the rate from then on "
+      + "(weights and Adam state carry on), e.g. to decay it for a last stretch.")
   Float lr;
 
   @Option(names = "--decay", description = "L2 weight on the batch's ego embeddings (default 1e-4).")
@@ -231,11 +232,20 @@ public final class TrainCommand extends BaseCommand {
       throw new UsageException("checkpoint " + resume + " holds model '" + meta.path("model").asText()
           + "', --model is '" + m + "'");
     }
-    if (layers != null || dim != null || lr != null || decay != null || batch != null || seed != null) {
-      throw new UsageException("--resume takes the model's hyperparameters from the checkpoint; drop --layers, "
-          + "--dim, --lr, --decay, --batch and --seed");
+    if (layers != null || dim != null || decay != null || batch != null || seed != null) {
+      throw new UsageException("--resume takes the model's hyperparameters from the checkpoint (all but --lr); drop "
+          + "--layers, --dim, --decay, --batch and --seed");
     }
-    return (ObjectNode) meta.path("hyperparameters");
+    ObjectNode hp = ((ObjectNode) meta.path("hyperparameters")).deepCopy();
+    if (lr != null || raw("lr") != null) {
+      // a learning-rate schedule by hand: the weights and Adam's moments and step count carry on
+      float v = flt(lr, "lr", 0f);
+      if (!(v > 0) || !Float.isFinite(v)) {
+        throw new UsageException("--lr must be > 0, got " + v);
+      }
+      hp.put(m.equals("ultragcn") ? "learning_rate" : "lr", v);
+    }
+    return hp;
   }
 
   private void trainMostPopular(TrainData td, Path outDir, int t, Workers w) throws IOException {

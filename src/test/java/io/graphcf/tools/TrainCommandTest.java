@@ -1,6 +1,7 @@
 package io.graphcf.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,6 +106,34 @@ class TrainCommandTest {
     assertEquals(0, r.code(), r.err());
     assertEquals(2, JSON.readTree(r.out().trim()).get("epoch").asInt(), r.out());
     assertEquals(2, ModelReader.open(model).meta().at("/state/epoch").asInt());
+  }
+
+  @Test
+  void resumeTakesANewLearningRateAndNothingElse() throws Exception {
+    Path model = tmp.resolve("lr");
+    assertEquals(0, run("train", "--model", "mf", "--data", SAMPLE, "--out", model.toString(), "--dim", "8",
+        "--lr", "0.01", "--threads", "1", "--no-progress", "--eval-every", "0", "--epochs", "1").code());
+    Path resumed = tmp.resolve("lr2");
+    String[] base = {"train", "--model", "mf", "--data", SAMPLE, "--out", resumed.toString(), "--resume",
+        model.toString(), "--epochs", "2", "--threads", "1", "--no-progress", "--eval-every", "0"};
+    Run r = run(concat(base, "--lr", "0.0025"));
+    assertEquals(0, r.code(), r.err());
+    var hp = ModelReader.open(resumed).meta().get("hyperparameters");
+    assertEquals(0.0025, hp.get("lr").asDouble(), 1e-9);
+    assertEquals(8, hp.get("dim").asInt());
+    // the new rate changes the second epoch's step: weights differ from a resume at the old rate
+    Path same = tmp.resolve("lr3");
+    base[6] = same.toString();
+    assertEquals(0, run(base).code());
+    assertEquals(0.01, ModelReader.open(same).meta().get("hyperparameters").get("lr").asDouble(), 1e-9);
+    assertFalse(java.util.Arrays.equals(ModelReader.open(same).matrix("item_embedding").data(),
+        ModelReader.open(resumed).matrix("item_embedding").data()));
+    Run bad = run(concat(base, "--lr", "0"));
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--lr must be > 0"), bad.err());
+    Run dim = run(concat(base, "--dim", "16"));
+    assertEquals(2, dim.code());
+    assertTrue(dim.err().contains("all but --lr"), dim.err());
   }
 
   @Test
