@@ -20,6 +20,9 @@ public final class VectorMath {
   private static final float LOG2E = 1.44269504f;
   private static final float LN2_HI = 0.693145752f;
   private static final float LN2_LO = 1.42860677e-6f;
+  /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer held in the low mantissa bits. */
+  private static final float ROUND = 12582912f;
+  private static final int ROUND_BITS = 0x4B400000;
 
   private VectorMath() {}
 
@@ -63,12 +66,15 @@ public final class VectorMath {
 
   /**
    * e^t for t ≤ 0 (flushed to e^−87 ≈ 1.6e−38 below): t = n·ln2 + r with |r| ≤ ln2/2, e^r by its
-   * degree-7 Taylor polynomial (relative error below 2e−7), 2^n through the exponent bits.
+   * degree-7 Taylor polynomial (relative error below 2e−7), 2^n through the exponent bits. n is
+   * rounded by adding 1.5·2^23 (the integer lands in the low mantissa bits) rather than by a
+   * float→int lane conversion: JDK 17's C2 does not intrinsify that conversion here, and its Java
+   * fallback allocated on every call (half of a LightGCL step's CPU time went to it).
    */
   public static FloatVector expNonPositive(FloatVector t) {
     FloatVector tc = t.max(-87f);
-    IntVector ni = (IntVector) tc.mul(LOG2E).sub(0.5f).convert(VectorOperators.F2I, 0);
-    FloatVector n = (FloatVector) ni.convert(VectorOperators.I2F, 0);
+    FloatVector y = tc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+    FloatVector n = y.sub(ROUND);
     FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
     r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
     FloatVector p = FloatVector.broadcast(S, 1f / 5040);
@@ -79,7 +85,9 @@ public final class VectorMath {
     p = p.fma(r, FloatVector.broadcast(S, 0.5f));
     p = p.fma(r, FloatVector.broadcast(S, 1f));
     p = p.fma(r, FloatVector.broadcast(S, 1f));
-    FloatVector scale = ni.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    // 2^n: the exponent field n + 127, from y's low mantissa bits
+    FloatVector scale = ((IntVector) y.reinterpretAsInts()).add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23)
+        .reinterpretAsFloats();
     return p.mul(scale);
   }
 

@@ -2,7 +2,6 @@ package io.graphcf.propagation.ultragcn;
 
 import io.graphcf.propagation.VectorMath;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,44 +22,11 @@ final class UltraGcnSimd {
 
   private UltraGcnSimd() {}
 
-  private static final float LOG2E = 1.44269504f;
-  private static final float LN2_HI = 0.693145752f;
-  private static final float LN2_LO = 1.42860677e-6f;
-  /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer held in the low mantissa bits. */
-  private static final float ROUND = 12582912f;
-  private static final int ROUND_BITS = 0x4B400000;
-
-  /**
-   * e^t for t ≤ 0 (flushed to e^−87 below), as {@link VectorMath#expNonPositive} (the same
-   * reduction t = n·ln2 + r and degree-7 polynomial) but with n rounded by the 1.5·2^23 trick
-   * instead of a float→int lane conversion, which JDK 17's C2 does not intrinsify here (a profile
-   * showed it allocating in {@code IntSpecies.dummyVector}, ~10% of a shared-negatives step).
-   */
-  static FloatVector expNonPositive(FloatVector t) {
-    FloatVector tc = t.max(-87f);
-    FloatVector y = tc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
-    FloatVector n = y.sub(ROUND);
-    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
-    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-    FloatVector p = FloatVector.broadcast(S, 1f / 5040);
-    p = p.fma(r, FloatVector.broadcast(S, 1f / 720));
-    p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
-    p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
-    p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
-    p = p.fma(r, FloatVector.broadcast(S, 0.5f));
-    p = p.fma(r, FloatVector.broadcast(S, 1f));
-    p = p.fma(r, FloatVector.broadcast(S, 1f));
-    // 2^n: the exponent field n + 127, from y's low mantissa bits
-    FloatVector scale = ((IntVector) y.reinterpretAsInts()).add(127 - ROUND_BITS).lanewise(VectorOperators.LSHL, 23)
-        .reinterpretAsFloats();
-    return p.mul(scale);
-  }
-
-  /** Lane-wise {@link #expNonPositive} and {@link VectorMath#log1pUnit} over arrays (tests). */
+  /** Lane-wise {@link VectorMath#expNonPositive} and {@link VectorMath#log1pUnit} over arrays (tests). */
   static void expAndLog1p(float[] t, float[] exp, float[] log1p, int n) {
     int q = 0;
     for (; q + L <= n; q += L) {
-      FloatVector e = expNonPositive(FloatVector.fromArray(S, t, q));
+      FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(S, t, q));
       e.intoArray(exp, q);
       VectorMath.log1pUnit(e).intoArray(log1p, q);
     }
@@ -166,7 +132,7 @@ final class UltraGcnSimd {
     for (; q + L <= n; q += L) {
       FloatVector s = FloatVector.fromArray(S, sc, q);
       FloatVector w = FloatVector.fromArray(S, wt, q);
-      FloatVector e = expNonPositive(s.abs().neg());
+      FloatVector e = VectorMath.expNonPositive(s.abs().neg());
       FloatVector onePlus = e.add(1f);
       FloatVector sp = s.max(0f).add(VectorMath.log1pUnit(e));
       lossAcc = w.fma(sp, lossAcc);
@@ -330,7 +296,7 @@ final class UltraGcnSimd {
       FloatVector sv = FloatVector.fromArray(S, s, off + q);
       // w = c0 + c1·β (negative_weight/N · (w3 + w4·β_u·β_j))
       FloatVector w = FloatVector.fromArray(S, beta, q).fma(FloatVector.broadcast(S, c1), v0);
-      FloatVector e = expNonPositive(sv.abs().neg());
+      FloatVector e = VectorMath.expNonPositive(sv.abs().neg());
       // softplus(s) = max(s, 0) + log1p(e^{−|s|}); σ(s) = 1/(1+e) for s ≥ 0, e/(1+e) otherwise
       lossAcc = w.fma(sv.max(0f).add(VectorMath.log1pUnit(e)), lossAcc);
       FloatVector num = e.blend(1f, sv.compare(VectorOperators.GE, 0f));
