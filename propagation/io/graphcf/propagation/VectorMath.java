@@ -3,7 +3,6 @@ package io.graphcf.propagation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,28 +25,6 @@ public final class VectorMath {
 
   private VectorMath() {}
 
-  /** Lane permutations of the {@link #sumTree} butterfly: lane i ↔ lane i XOR step (null when step ≥ L). */
-  private static final VectorShuffle<Float> XOR8 = L > 8 ? VectorShuffle.fromOp(S, i -> i ^ 8) : null;
-  private static final VectorShuffle<Float> XOR4 = L > 4 ? VectorShuffle.fromOp(S, i -> i ^ 4) : null;
-  private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S, i -> i ^ 2);
-  private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(S, i -> i ^ 1);
-
-  /**
-   * Σ of the lanes by a butterfly of lane permutations and lane-wise adds (for 8 lanes
-   * ((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))): the same bits in every tier like {@link #sum}, without
-   * its round trip through memory. For species of 4 to 16 lanes.
-   */
-  public static float sumTree(FloatVector v) {
-    if (L > 8) {
-      v = v.add(v.rearrange(XOR8));
-    }
-    if (L > 4) {
-      v = v.add(v.rearrange(XOR4));
-    }
-    v = v.add(v.rearrange(XOR2));
-    v = v.add(v.rearrange(XOR1));
-    return v.lane(0);
-  }
 
   /**
    * Σ of the lanes in a fixed order. {@code reduceLanes} and the SVML-backed {@code EXP}/{@code LOG1P}

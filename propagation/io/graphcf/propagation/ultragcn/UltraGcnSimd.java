@@ -56,7 +56,7 @@ final class UltraGcnSimd {
     float f4 = (float) w4;
     for (int r0 = from; r0 < to; r0 += CHUNK) {
       int n = Math.min(CHUNK, to - r0);
-      scores(pb, pj, r0, n, bUsers, itemEmb, d, sc);
+      scores(pb, pj, r0, n, bUsers, itemEmb, d, sc, lanes);
       for (int q = 0; q < n; q++) {
         // negative_weight/N · (w3 + w4·β_{u,j})
         wt[q] = fs * (f3 + f4 * bBeta[pb[r0 + q]] * betaI[pj[r0 + q]]);
@@ -67,50 +67,83 @@ final class UltraGcnSimd {
     return loss;
   }
 
-  /** {@code sc[q] = e_b·e_j} for the chunk's pairs, four at a time (independent FMA chains). */
+  /**
+   * {@code sc[q] = e_b·e_j} for the chunk's pairs, four at a time (independent FMA chains). No vector
+   * crosses a method boundary: when C2's inlining budget ran out inside this loop, a vector passed
+   * to a non-inlined call was boxed, allocating per pair.
+   */
   private static void scores(int[] pb, int[] pj, int r0, int n, float[] bUsers, float[] itemEmb, int d,
-      float[] sc) {
-    int vd = d - d % L;
+      float[] sc, float[] lanes) {
     int q = 0;
-    if (vd > 0) {
+    if (d >= L) {
       for (; q + 4 <= n; q += 4) {
-        int b0 = pb[r0 + q] * d;
-        int b1 = pb[r0 + q + 1] * d;
-        int b2 = pb[r0 + q + 2] * d;
-        int b3 = pb[r0 + q + 3] * d;
-        int j0 = pj[r0 + q] * d;
-        int j1 = pj[r0 + q + 1] * d;
-        int j2 = pj[r0 + q + 2] * d;
-        int j3 = pj[r0 + q + 3] * d;
-        FloatVector a0 = FloatVector.fromArray(S, bUsers, b0).mul(FloatVector.fromArray(S, itemEmb, j0));
-        FloatVector a1 = FloatVector.fromArray(S, bUsers, b1).mul(FloatVector.fromArray(S, itemEmb, j1));
-        FloatVector a2 = FloatVector.fromArray(S, bUsers, b2).mul(FloatVector.fromArray(S, itemEmb, j2));
-        FloatVector a3 = FloatVector.fromArray(S, bUsers, b3).mul(FloatVector.fromArray(S, itemEmb, j3));
-        for (int x = L; x < vd; x += L) {
-          a0 = FloatVector.fromArray(S, bUsers, b0 + x).fma(FloatVector.fromArray(S, itemEmb, j0 + x), a0);
-          a1 = FloatVector.fromArray(S, bUsers, b1 + x).fma(FloatVector.fromArray(S, itemEmb, j1 + x), a1);
-          a2 = FloatVector.fromArray(S, bUsers, b2 + x).fma(FloatVector.fromArray(S, itemEmb, j2 + x), a2);
-          a3 = FloatVector.fromArray(S, bUsers, b3 + x).fma(FloatVector.fromArray(S, itemEmb, j3 + x), a3);
-        }
-        sc[q] = VectorMath.sumTree(a0) + scalarDot(bUsers, b0, itemEmb, j0, vd, d);
-        sc[q + 1] = VectorMath.sumTree(a1) + scalarDot(bUsers, b1, itemEmb, j1, vd, d);
-        sc[q + 2] = VectorMath.sumTree(a2) + scalarDot(bUsers, b2, itemEmb, j2, vd, d);
-        sc[q + 3] = VectorMath.sumTree(a3) + scalarDot(bUsers, b3, itemEmb, j3, vd, d);
+        dots4(pb, pj, r0 + q, bUsers, itemEmb, d, sc, q, lanes);
       }
     }
     for (; q < n; q++) {
-      int bo = pb[r0 + q] * d;
-      int jo = pj[r0 + q] * d;
-      float s = 0;
-      if (vd > 0) {
-        FloatVector acc = FloatVector.fromArray(S, bUsers, bo).mul(FloatVector.fromArray(S, itemEmb, jo));
-        for (int x = L; x < vd; x += L) {
-          acc = FloatVector.fromArray(S, bUsers, bo + x).fma(FloatVector.fromArray(S, itemEmb, jo + x), acc);
-        }
-        s = VectorMath.sumTree(acc);
-      }
-      sc[q] = s + scalarDot(bUsers, bo, itemEmb, jo, vd, d);
+      sc[q] = dot(bUsers, pb[r0 + q] * d, itemEmb, pj[r0 + q] * d, d, lanes);
     }
+  }
+
+  /**
+   * The scores of pairs {@code r .. r+3} into {@code sc[q .. q+3]}; needs d ≥ one vector and
+   * {@code lanes.length ≥ 4·L}. The lanes are summed in order through memory, as {@link VectorMath#sum}
+   * (the same bits in every JIT tier; a shuffle butterfly allocated: JDK 17's C2 did not intrinsify
+   * its {@code rearrange} here).
+   */
+  private static void dots4(int[] pb, int[] pj, int r, float[] bUsers, float[] itemEmb, int d, float[] sc, int q,
+      float[] lanes) {
+    int vd = d - d % L;
+    int b0 = pb[r] * d;
+    int b1 = pb[r + 1] * d;
+    int b2 = pb[r + 2] * d;
+    int b3 = pb[r + 3] * d;
+    int j0 = pj[r] * d;
+    int j1 = pj[r + 1] * d;
+    int j2 = pj[r + 2] * d;
+    int j3 = pj[r + 3] * d;
+    FloatVector a0 = FloatVector.fromArray(S, bUsers, b0).mul(FloatVector.fromArray(S, itemEmb, j0));
+    FloatVector a1 = FloatVector.fromArray(S, bUsers, b1).mul(FloatVector.fromArray(S, itemEmb, j1));
+    FloatVector a2 = FloatVector.fromArray(S, bUsers, b2).mul(FloatVector.fromArray(S, itemEmb, j2));
+    FloatVector a3 = FloatVector.fromArray(S, bUsers, b3).mul(FloatVector.fromArray(S, itemEmb, j3));
+    for (int x = L; x < vd; x += L) {
+      a0 = FloatVector.fromArray(S, bUsers, b0 + x).fma(FloatVector.fromArray(S, itemEmb, j0 + x), a0);
+      a1 = FloatVector.fromArray(S, bUsers, b1 + x).fma(FloatVector.fromArray(S, itemEmb, j1 + x), a1);
+      a2 = FloatVector.fromArray(S, bUsers, b2 + x).fma(FloatVector.fromArray(S, itemEmb, j2 + x), a2);
+      a3 = FloatVector.fromArray(S, bUsers, b3 + x).fma(FloatVector.fromArray(S, itemEmb, j3 + x), a3);
+    }
+    a0.intoArray(lanes, 0);
+    a1.intoArray(lanes, L);
+    a2.intoArray(lanes, 2 * L);
+    a3.intoArray(lanes, 3 * L);
+    sc[q] = laneSum(lanes, 0) + scalarDot(bUsers, b0, itemEmb, j0, vd, d);
+    sc[q + 1] = laneSum(lanes, L) + scalarDot(bUsers, b1, itemEmb, j1, vd, d);
+    sc[q + 2] = laneSum(lanes, 2 * L) + scalarDot(bUsers, b2, itemEmb, j2, vd, d);
+    sc[q + 3] = laneSum(lanes, 3 * L) + scalarDot(bUsers, b3, itemEmb, j3, vd, d);
+  }
+
+  /** {@code lanes[off] + … + lanes[off + L − 1]} in order. */
+  private static float laneSum(float[] lanes, int off) {
+    float s = 0;
+    for (int x = 0; x < L; x++) {
+      s += lanes[off + x];
+    }
+    return s;
+  }
+
+  /** One pair's score: vector FMAs, lanes summed in order, then the columns past the last vector. */
+  private static float dot(float[] a, int ao, float[] b, int bo, int d, float[] lanes) {
+    int vd = d - d % L;
+    float s = 0;
+    if (vd > 0) {
+      FloatVector acc = FloatVector.fromArray(S, a, ao).mul(FloatVector.fromArray(S, b, bo));
+      for (int x = L; x < vd; x += L) {
+        acc = FloatVector.fromArray(S, a, ao + x).fma(FloatVector.fromArray(S, b, bo + x), acc);
+      }
+      acc.intoArray(lanes, 0);
+      s = laneSum(lanes, 0);
+    }
+    return s + scalarDot(a, ao, b, bo, vd, d);
   }
 
   /** Σ_{x ∈ [from, d)} a[ao + x]·b[bo + x]: the columns past the last whole vector. */
@@ -140,7 +173,9 @@ final class UltraGcnSimd {
       FloatVector num = e.blend(1f, s.compare(VectorOperators.GE, 0f));
       w.mul(num.div(onePlus)).intoArray(wt, q);
     }
-    double chunkLoss = VectorMath.sum(lossAcc, lanes);
+    // summed here, not by a call: a vector argument of a call C2 does not inline is boxed
+    lossAcc.intoArray(lanes, 0);
+    double chunkLoss = laneSum(lanes, 0);
     for (; q < n; q++) {
       float s = sc[q];
       double e = Math.exp(-Math.abs(s));

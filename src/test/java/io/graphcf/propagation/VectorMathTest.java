@@ -7,47 +7,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
-/** {@link VectorMath#sumTree}: the butterfly's exact order, recomputed in scalar float arithmetic. */
+/** {@link VectorMath#expNonPositive} against {@link Math#exp}. */
 class VectorMathTest {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
-  /** Lane i becomes lane i + lane (i XOR step) for step = L/2 … 1; the answer is lane 0. */
-  private static float butterfly(float[] lanes) {
-    float[] v = lanes.clone();
-    for (int step = v.length / 2; step >= 1; step /= 2) {
-      float[] next = new float[v.length];
-      for (int i = 0; i < v.length; i++) {
-        next[i] = v[i] + v[i ^ step];
-      }
-      v = next;
-    }
-    return v[0];
-  }
-
-  @Test
-  void sumTreeAddsTheLanesInButterflyOrder() {
-    SplittableRandom r = new SplittableRandom(7);
-    float[] lanes = new float[S.length()];
-    int differsFromSequential = 0;
-    for (int t = 0; t < 10_000; t++) {
-      double sum = 0;
-      float sequential = 0;
-      for (int i = 0; i < lanes.length; i++) {
-        // wide magnitudes, so the order of the adds changes the rounding
-        lanes[i] = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-3, 4)));
-        sum += lanes[i];
-        sequential += lanes[i];
-      }
-      float got = VectorMath.sumTree(FloatVector.fromArray(S, lanes, 0));
-      assertEquals(Float.floatToIntBits(butterfly(lanes)), Float.floatToIntBits(got), "trial " + t);
-      assertEquals(sum, got, 1e-3 * Math.abs(sum) + 1e-2);
-      if (got != sequential) {
-        differsFromSequential++;
-      }
-    }
-    // the order is the butterfly's, not the sequential one (the check above can tell them apart)
-    assertEquals(true, differsFromSequential > 100, "trials differing from sequential order: " + differsFromSequential);
-  }
 
   @Test
   void expNonPositiveMatchesMathExpToSinglePrecision() {
