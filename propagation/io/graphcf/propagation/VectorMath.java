@@ -12,6 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * not reproducible for a seed. Lane stores, adds, multiplies and FMAs are exact IEEE operations in
  * every tier; everything here is built from those. Load only when {@code jdk.incubator.vector} is
  * present.
+ *
+ * <p>Two JDK 17 C2 traps met in this project's kernels, both silent (right results, several times
+ * slower, allocation per call): a vector passed to or returned from a method that C2 does not inline
+ * (its inlining budget runs out in large kernels) is boxed; and {@code convert(F2I)} and
+ * {@code rearrange} ran their Java fallbacks. Keep vectors inside one small method, and check a new
+ * kernel's JFR allocation samples.
  */
 public final class VectorMath {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
