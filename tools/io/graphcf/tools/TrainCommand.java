@@ -45,15 +45,19 @@ import picocli.CommandLine.ParseResult;
  * Gradient-trained models run through {@link TrainingLoop} (one JSON line per epoch on stdout, a
  * progress bar on stderr, checkpoints, {@code --resume}).
  */
-@Command(name = "train", description = "Train a model (lightgcn, mf, mostpop) on a store and save it.")
+@Command(name = "train", description = "Train a model (" + TrainCommand.MODELS + ") on a store and save it.")
 public final class TrainCommand extends BaseCommand {
+
+  /** The models {@code --model} accepts. */
+  static final String MODELS = "lightgcn, mf, mostpop, lightgcl, ultragcn, gfcf, bspm";
+
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Cut-offs every evaluation reports. */
   static final int[] KS = {10, 20, 50};
   private static final Set<String> KEYS = Set.of("model", "data", "out", "layers", "dim", "lr", "decay", "batch",
       "epochs", "eval-every", "patience", "metric", "checkpoint-every", "seed", "threads", "progress");
 
-  @Option(names = "--model", description = "lightgcn | mf | mostpop | gfcf | bspm | ultragcn")
+  @Option(names = "--model", description = MODELS)
   String model;
 
   @Option(names = "--data", description = "A graphcf store (or a LightGCN-format directory with train.txt/test.txt).")
@@ -128,7 +132,7 @@ public final class TrainCommand extends BaseCommand {
     Path dataDir = path(data, "data");
     Path outDir = path(out, "out");
     if (m == null) {
-      throw new UsageException("--model is required (lightgcn, mf, mostpop)");
+      throw new UsageException("--model is required (" + MODELS + ")");
     }
     TrainData td = TrainData.load(dataDir);
     int t = positive(integer(threads, "threads", Workers.defaultThreads()), "threads");
@@ -139,7 +143,7 @@ public final class TrainCommand extends BaseCommand {
         case "mostpop" -> trainMostPopular(td, outDir, t, w);
         case "gfcf", "bspm" -> FilterTraining.run(m, filter, td, outDir, lng(seed, "seed", 2020), t, w, out(), err());
         case "ultragcn" -> trainUltraGcn(td, outDir, t, w);
-        default -> throw new UsageException("unknown model '" + m + "' (known: lightgcn, mf, mostpop, gfcf, bspm, ultragcn)");
+        default -> throw new UsageException("unknown model '" + m + "' (known: " + MODELS + ")");
       }
     }
     return GraphCf.EXIT_OK;

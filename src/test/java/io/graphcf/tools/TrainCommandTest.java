@@ -137,6 +137,15 @@ class TrainCommandTest {
   }
 
   @Test
+  void helpListsEveryTrainableModel() {
+    Run h = run("train", "--help");
+    assertEquals(0, h.code());
+    for (String m : new String[] {"lightgcn", "mf", "mostpop", "lightgcl", "ultragcn", "gfcf", "bspm"}) {
+      assertTrue(h.out().contains(m), m + " missing from: " + h.out());
+    }
+  }
+
+  @Test
   void invalidInputExitsWithTwo() throws Exception {
     Run r = run("train", "--model", "nosuch", "--data", SAMPLE, "--out", tmp.resolve("x").toString());
     assertEquals(2, r.code());
