@@ -15,6 +15,7 @@ import io.graphcf.propagation.spectral.RandomizedSvd;
 import io.graphcf.propagation.spectral.TruncatedSvd;
 import io.graphcf.propagation.train.Adam;
 import io.graphcf.propagation.train.EpochTrainer;
+import io.graphcf.propagation.train.TableState;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -82,6 +83,7 @@ public final class LightGclTrainer implements EpochTrainer {
   private final float[] egoItems;
   private final Adam adamUsers;
   private final Adam adamItems;
+  private final TableState tables;
 
   // forward buffers: layerUsers[0] / layerItems[0] are the ego arrays themselves
   private final float[][] layerUsers;
@@ -159,6 +161,7 @@ public final class LightGclTrainer implements EpochTrainer {
     xavierUniform(egoItems, numItems, dim, init);
     adamUsers = new Adam(nu, config.lr());
     adamItems = new Adam(ni, config.lr());
+    tables = new TableState("ego_user", egoUsers, adamUsers, "ego_item", egoItems, adamItems, numUsers, numItems, dim);
     layerUsers = new float[layers + 1][];
     layerItems = new float[layers + 1][];
     layerUsers[0] = egoUsers;
@@ -554,10 +557,7 @@ public final class LightGclTrainer implements EpochTrainer {
     computeFinal();
     writer.putMatrix("user_embedding", sumUsers, numUsers, dim);
     writer.putMatrix("item_embedding", sumItems, numItems, dim);
-    writer.putMatrix("ego_user", egoUsers, numUsers, dim);
-    writer.putMatrix("ego_item", egoItems, numItems, dim);
-    adamUsers.save(writer, "adam_user", numUsers, dim);
-    adamItems.save(writer, "adam_item", numItems, dim);
+    tables.save(writer);
     writer.putMatrix("svd_u", svd.u(), numUsers, svd.rank());
     writer.putMatrix("svd_s", svd.s(), 1, svd.rank());
     writer.putMatrix("svd_v", svd.v(), numItems, svd.rank());
@@ -566,20 +566,13 @@ public final class LightGclTrainer implements EpochTrainer {
   @Override
   public ObjectNode state() {
     ObjectNode s = JSON.createObjectNode();
-    s.put("adam_steps", adamUsers.steps());
+    tables.putState(s);
     return s;
   }
 
   @Override
   public void restore(ModelReader reader, ObjectNode state) throws IOException {
-    load(reader.matrix("ego_user"), egoUsers, numUsers, dim, "ego_user");
-    load(reader.matrix("ego_item"), egoItems, numItems, dim, "ego_item");
-    long steps = state.path("adam_steps").asLong(-1);
-    if (steps < 0) {
-      throw new IllegalArgumentException("checkpoint state has no 'adam_steps': " + state);
-    }
-    adamUsers.restore(reader, "adam_user", steps);
-    adamItems.restore(reader, "adam_item", steps);
+    tables.restore(reader, state);
     FloatMatrix u = reader.matrix("svd_u");
     FloatMatrix s = reader.matrix("svd_s");
     FloatMatrix v = reader.matrix("svd_v");
@@ -591,13 +584,5 @@ public final class LightGclTrainer implements EpochTrainer {
     }
     svd = new TruncatedSvd(numUsers, numItems, rank, u.data(), s.data(), v.data());
     finalValid = false;
-  }
-
-  private static void load(FloatMatrix m, float[] into, int rows, int cols, String name) {
-    if (m.rows() != rows || m.cols() != cols) {
-      throw new IllegalArgumentException(name + " shape mismatch: expected " + rows + " x " + cols + ", got "
-          + m.rows() + " x " + m.cols());
-    }
-    System.arraycopy(m.data(), 0, into, 0, into.length);
   }
 }

@@ -9,11 +9,11 @@ import io.graphcf.propagation.Propagation;
 import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.eval.EmbeddingScorer;
 import io.graphcf.propagation.eval.UserScorer;
-import io.graphcf.propagation.model.FloatMatrix;
 import io.graphcf.propagation.model.ModelReader;
 import io.graphcf.propagation.model.ModelWriter;
 import io.graphcf.propagation.train.Adam;
 import io.graphcf.propagation.train.EpochTrainer;
+import io.graphcf.propagation.train.TableState;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -69,6 +69,7 @@ public final class LightGcnTrainer implements EpochTrainer {
   private final float[] gradItems;
   private final Adam adamUsers;
   private final Adam adamItems;
+  private final TableState tables;
 
   // Forward: layerUsers[k], layerItems[k] = E^k (k = 0 is the ego embeddings), valid on need*[k].
   private final float[][] layerUsers;
@@ -172,6 +173,8 @@ public final class LightGcnTrainer implements EpochTrainer {
     this.gradItems = new float[egoItems.length];
     this.adamUsers = new Adam(egoUsers.length, config.lr());
     this.adamItems = new Adam(egoItems.length, config.lr());
+    this.tables = new TableState("ego_user", egoUsers, adamUsers, "ego_item", egoItems, adamItems, numUsers, numItems,
+        dim);
 
     this.layerUsers = new float[layers + 1][];
     this.layerItems = new float[layers + 1][];
@@ -888,44 +891,22 @@ public final class LightGcnTrainer implements EpochTrainer {
     computeFinal();
     writer.putMatrix("user_embedding", finalUsers, numUsers, dim);
     writer.putMatrix("item_embedding", finalItems, numItems, dim);
-    writer.putMatrix("ego_user", egoUsers, numUsers, dim);
-    writer.putMatrix("ego_item", egoItems, numItems, dim);
-    adamUsers.save(writer, "adam_user", numUsers, dim);
-    adamItems.save(writer, "adam_item", numItems, dim);
+    tables.save(writer);
   }
 
   @Override
   public ObjectNode state() {
     ObjectNode s = JSON.createObjectNode();
-    s.put("adam_steps", adamUsers.steps());
+    tables.putState(s);
     return s;
   }
 
   @Override
   public void restore(ModelReader reader, ObjectNode state) throws IOException {
-    load(reader.matrix("ego_user"), egoUsers, numUsers, "ego_user");
-    load(reader.matrix("ego_item"), egoItems, numItems, "ego_item");
-    long steps = state.path("adam_steps").asLong(-1);
-    if (steps < 0) {
-      throw new IllegalArgumentException("checkpoint state has no 'adam_steps': " + state);
-    }
-    adamUsers.restore(reader, "adam_user", steps);
-    adamItems.restore(reader, "adam_item", steps);
+    tables.restore(reader, state);
     finalValid = false;
   }
 
-  private void load(FloatMatrix m, float[] into, int rows, String name) {
-    if (m.rows() != rows || m.cols() != dim) {
-      throw new IllegalArgumentException(name + " shape mismatch: expected " + rows + " x " + dim + ", got "
-          + m.rows() + " x " + m.cols());
-    }
-    System.arraycopy(m.data(), 0, into, 0, into.length);
-  }
-
-  /**
-   * Seconds spent so far in sampling, forward, backward (loss, gradient, propagation) and the
-   * optimiser, and how often the backward pass scattered, gathered listed rows, or gathered in full.
-   */
   /**
    * Fuse the Adam step into the last backward product when it is a full one (the default), or run it
    * as a separate pass over a stored gradient; both give the same bits (benchmarks compare them).
@@ -945,6 +926,10 @@ public final class LightGcnTrainer implements EpochTrainer {
     stepsDone = 0;
   }
 
+  /**
+   * Seconds spent so far in sampling, forward, backward (loss, gradient, propagation) and the
+   * optimiser, and how often the backward pass scattered, gathered listed rows, or gathered in full.
+   */
   public ObjectNode phaseTimings() {
     ObjectNode n = JSON.createObjectNode();
     for (int p = 0; p < PHASES.length; p++) {

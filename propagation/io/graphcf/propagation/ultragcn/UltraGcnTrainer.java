@@ -7,11 +7,11 @@ import io.graphcf.graph.Interactions;
 import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.eval.EmbeddingScorer;
 import io.graphcf.propagation.eval.UserScorer;
-import io.graphcf.propagation.model.FloatMatrix;
 import io.graphcf.propagation.model.ModelReader;
 import io.graphcf.propagation.model.ModelWriter;
 import io.graphcf.propagation.train.Adam;
 import io.graphcf.propagation.train.EpochTrainer;
+import io.graphcf.propagation.train.TableState;
 import java.io.IOException;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
@@ -46,6 +46,7 @@ public final class UltraGcnTrainer implements EpochTrainer {
   private final float[] gradItems;
   private final Adam adamUsers;
   private final Adam adamItems;
+  private final TableState tables;
   private final UltraGcnObjective objective;
   private final ItemItemConstraint constraint;
   private final int[] pairUsers;
@@ -87,6 +88,8 @@ public final class UltraGcnTrainer implements EpochTrainer {
     this.gradItems = new float[itemEmb.length];
     this.adamUsers = new Adam(userEmb.length, params.lr());
     this.adamItems = new Adam(itemEmb.length, params.lr());
+    this.tables = new TableState("user_embedding", userEmb, adamUsers, "item_embedding", itemEmb, adamItems, numUsers,
+        numItems, dim);
     this.objective = new UltraGcnObjective(train, constraint, this.params, workers.threads());
     CsrMatrix ui = train.userItems();
     int nnz = ui.nnz();
@@ -209,42 +212,20 @@ public final class UltraGcnTrainer implements EpochTrainer {
 
   @Override
   public void save(ModelWriter writer) throws IOException {
-    writer.putMatrix("user_embedding", userEmb, numUsers, dim);
-    writer.putMatrix("item_embedding", itemEmb, numItems, dim);
-    adamUsers.save(writer, "adam_user", numUsers, dim);
-    adamItems.save(writer, "adam_item", numItems, dim);
+    tables.save(writer);
   }
 
   @Override
   public ObjectNode state() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("adam_steps", adamUsers.steps());
+    tables.putState(o);
     o.put("epoch", lastEpoch);
     return o;
   }
 
   @Override
   public void restore(ModelReader reader, ObjectNode state) throws IOException {
-    copy(reader.matrix("user_embedding"), userEmb, numUsers, "user_embedding");
-    copy(reader.matrix("item_embedding"), itemEmb, numItems, "item_embedding");
-    long steps = state.path("adam_steps").asLong(-1);
-    if (steps < 0) {
-      throw new IllegalArgumentException("resume state lacks adam_steps: " + state);
-    }
-    adamUsers.restore(reader, "adam_user", steps);
-    adamItems.restore(reader, "adam_item", steps);
+    tables.restore(reader, state);
     lastEpoch = state.path("epoch").asInt(0);
-  }
-
-  private float[] checked(FloatMatrix m, int rows, String name) {
-    if (m.rows() != rows || m.cols() != dim) {
-      throw new IllegalArgumentException(name + " shape: expected " + rows + " x " + dim + ", got " + m.rows() + " x "
-          + m.cols());
-    }
-    return m.data();
-  }
-
-  private void copy(FloatMatrix m, float[] into, int rows, String name) {
-    System.arraycopy(checked(m, rows, name), 0, into, 0, into.length);
   }
 }
