@@ -3,8 +3,6 @@ package io.graphcf.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
 /** Every command answers {@code --help} with its usage and exit code 0; unknown options exit 2. */
@@ -18,21 +16,17 @@ class GraphCfHelpTest {
     for (String[] cmd : COMMANDS) {
       String[] args = java.util.Arrays.copyOf(cmd, cmd.length + 1);
       args[cmd.length] = "--help";
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int code = GraphCf.run(args, new PrintWriter(out), new PrintWriter(err));
+      CliRun r = CliRun.of(args);
       String name = String.join(" ", cmd);
-      assertEquals(0, code, "'" + name + " --help' exit code; stderr: " + err);
-      assertTrue(out.toString().startsWith("Usage: graphcf"), "'" + name + " --help' printed: " + out);
+      assertEquals(0, r.code(), "'" + name + " --help' exit code; stderr: " + r.err());
+      assertTrue(r.out().startsWith("Usage: graphcf"), "'" + name + " --help' printed: " + r.out());
     }
   }
 
   @Test
   void unknownOptionIsInvalidInput() {
-    StringWriter err = new StringWriter();
-    int code = GraphCf.run(new String[] {"stats", "some-store", "--no-such-option"}, new PrintWriter(new StringWriter()),
-        new PrintWriter(err));
-    assertEquals(GraphCf.EXIT_INVALID_INPUT, code);
-    assertTrue(err.toString().contains("--no-such-option"), err.toString());
+    CliRun r = CliRun.of("stats", "some-store", "--no-such-option");
+    assertEquals(GraphCf.EXIT_INVALID_INPUT, r.code());
+    assertTrue(r.err().contains("--no-such-option"), r.err());
   }
 }

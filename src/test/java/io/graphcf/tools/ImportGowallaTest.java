@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.graphcf.testutil.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,16 +18,12 @@ class ImportGowallaTest {
   void importThenStatsReportsPublishedCounts() throws Exception {
     Path data = SharedData.dir("gowalla");
     Path store = tmp.resolve("gowalla");
-    StringWriter err = new StringWriter();
-    int code = GraphCf.run(new String[] {"import", "--format", "lightgcn", "--train", data.resolve("train.txt").toString(),
-        "--test", data.resolve("test.txt").toString(), "--out", store.toString()}, new PrintWriter(new StringWriter()),
-        new PrintWriter(err));
-    assertEquals(0, code, err.toString());
-    StringWriter out = new StringWriter();
-    code = GraphCf.run(new String[] {"stats", "--json", "--kcore", "10", store.toString()}, new PrintWriter(out),
-        new PrintWriter(err));
-    assertEquals(0, code, err.toString());
-    JsonNode j = new ObjectMapper().readTree(out.toString());
+    CliRun imp = CliRun.of("import", "--format", "lightgcn", "--train", data.resolve("train.txt").toString(), "--test",
+        data.resolve("test.txt").toString(), "--out", store.toString());
+    assertEquals(0, imp.code(), imp.err());
+    CliRun stats = CliRun.of("stats", "--json", "--kcore", "10", store.toString());
+    assertEquals(0, stats.code(), stats.err());
+    JsonNode j = new ObjectMapper().readTree(stats.out());
     assertEquals(29_858, j.path("users").asInt());
     assertEquals(40_981, j.path("items").asInt());
     assertEquals(810_128, j.path("train").asLong());

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.graphcf.propagation.model.ModelReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,20 +18,15 @@ class LightGclTrainCommandTest {
   @TempDir
   Path tmp;
 
-  private static int run(StringWriter o, StringWriter e, String... args) {
-    return GraphCf.run(args, new PrintWriter(o), new PrintWriter(e));
-  }
 
   @Test
   void trainsAnEmbeddingModelWithItsFlags() throws Exception {
     Path model = tmp.resolve("lgcl");
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = run(o, e, "train", "--model", "lightgcl", "--data", SAMPLE, "--out", model.toString(), "--epochs", "1",
+    CliRun r = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", model.toString(), "--epochs", "1",
         "--dim", "8", "--batch", "8192", "--lambda1", "0.1", "--tau", "0.3", "--lambda2", "0", "--svd-rank", "3",
         "--edge-dropout", "0.1", "--layers", "1", "--threads", "2", "--no-progress");
-    assertEquals(0, code, e.toString());
-    JsonNode line = JSON.readTree(o.toString().trim());
+    assertEquals(0, r.code(), r.err());
+    JsonNode line = JSON.readTree(r.out().trim());
     assertTrue(line.has("recall@20"), line.toString());
     ModelReader reader = ModelReader.open(model);
     JsonNode meta = reader.meta();
@@ -50,14 +43,13 @@ class LightGclTrainCommandTest {
 
   @Test
   void rejectsBadValuesWithExitTwo() {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    assertEquals(2, run(o, e, "train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("a").toString(),
-        "--tau", "0"));
-    assertTrue(e.toString().contains("tau"), e.toString());
-    StringWriter e2 = new StringWriter();
-    assertEquals(2, run(o, e2, "train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("b").toString(),
-        "--decay", "1e-4"));
-    assertTrue(e2.toString().contains("--lambda2"), e2.toString());
+    CliRun a = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("a").toString(),
+        "--tau", "0");
+    assertEquals(2, a.code());
+    assertTrue(a.err().contains("tau"), a.err());
+    CliRun b = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("b").toString(),
+        "--decay", "1e-4");
+    assertEquals(2, b.code());
+    assertTrue(b.err().contains("--lambda2"), b.err());
   }
 }

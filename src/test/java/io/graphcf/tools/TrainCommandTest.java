@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.graphcf.propagation.model.ModelReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,19 +20,14 @@ class TrainCommandTest {
   @TempDir
   Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = GraphCf.run(args, new PrintWriter(o), new PrintWriter(e));
-    return new Run(code, o.toString(), e.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void trainsWritesJsonLinesAndEvaluates() throws Exception {
     Path model = tmp.resolve("lgn");
-    Run r = run("train", "--model", "lightgcn", "--data", SAMPLE, "--out", model.toString(), "--epochs", "2",
+    CliRun r = run("train", "--model", "lightgcn", "--data", SAMPLE, "--out", model.toString(), "--epochs", "2",
         "--dim", "16", "--batch", "1024", "--threads", "2", "--no-progress");
     assertEquals(0, r.code(), r.err());
     String[] lines = r.out().trim().split("\n");
@@ -50,12 +43,12 @@ class TrainCommandTest {
     assertEquals(1435, reader.meta().at("/data/users").asInt());
     assertTrue(Files.isRegularFile(model.resolve("training.png")));
 
-    Run e = run("eval", "--model", model.toString(), "--json", "--threads", "2");
+    CliRun e = run("eval", "--model", model.toString(), "--json", "--threads", "2");
     assertEquals(0, e.code(), e.err());
     JsonNode m = JSON.readTree(e.out());
     assertEquals(last.get("recall@20").asDouble(), m.get("recall@20").asDouble(), 1e-9);
 
-    Run table = run("eval", "--model", model.toString(), "--threads", "1");
+    CliRun table = run("eval", "--model", model.toString(), "--threads", "1");
     assertEquals(0, table.code(), table.err());
     assertTrue(table.out().contains("recall") && table.out().contains("@20"), table.out());
   }
@@ -65,7 +58,7 @@ class TrainCommandTest {
     Path cfg = tmp.resolve("mf.properties");
     Files.writeString(cfg, "model=mf\ndim=8\nepochs=3\neval_every=0\nprogress=false\nthreads=1\n");
     Path model = tmp.resolve("mf");
-    Run r = run("train", "--config", cfg.toString(), "--data", SAMPLE, "--out", model.toString(), "--epochs", "1");
+    CliRun r = run("train", "--config", cfg.toString(), "--data", SAMPLE, "--out", model.toString(), "--epochs", "1");
     assertEquals(0, r.code(), r.err());
     assertEquals(1, r.out().trim().split("\n").length, r.out());
     JsonNode meta = ModelReader.open(model).meta();
@@ -81,7 +74,7 @@ class TrainCommandTest {
     Path cfg = tmp.resolve("gfcf.json");
     Files.writeString(cfg, "{\"model\": \"gfcf\", \"k\": 12, \"alpha\": 0.9, \"power_iters\": 2, \"threads\": 1}");
     Path model = tmp.resolve("gfcf");
-    Run r = run("train", "--config", cfg.toString(), "--data", SAMPLE, "--out", model.toString(), "--alpha", "0.5");
+    CliRun r = run("train", "--config", cfg.toString(), "--data", SAMPLE, "--out", model.toString(), "--alpha", "0.5");
     assertEquals(0, r.code(), r.err());
     JsonNode h = ModelReader.open(model).meta().get("hyperparameters");
     assertEquals(12, h.get("k").asInt(), h.toString());
@@ -90,7 +83,7 @@ class TrainCommandTest {
 
     Path bad = tmp.resolve("bad-gfcf.json");
     Files.writeString(bad, "{\"model\": \"gfcf\", \"k\": \"many\"}");
-    Run b = run("train", "--config", bad.toString(), "--data", SAMPLE, "--out", tmp.resolve("x").toString());
+    CliRun b = run("train", "--config", bad.toString(), "--data", SAMPLE, "--out", tmp.resolve("x").toString());
     assertEquals(2, b.code(), b.err());
     assertTrue(b.err().contains("option 'k' must be an integer (got 'many')"), b.err());
   }
@@ -101,7 +94,7 @@ class TrainCommandTest {
     String[] base = {"train", "--model", "mf", "--data", SAMPLE, "--out", model.toString(), "--dim", "8",
         "--threads", "1", "--no-progress", "--eval-every", "0"};
     assertEquals(0, run(concat(base, "--epochs", "1")).code());
-    Run r = run("train", "--model", "mf", "--data", SAMPLE, "--out", model.toString(), "--resume", model.toString(),
+    CliRun r = run("train", "--model", "mf", "--data", SAMPLE, "--out", model.toString(), "--resume", model.toString(),
         "--epochs", "2", "--threads", "1", "--no-progress");
     assertEquals(0, r.code(), r.err());
     assertEquals(2, JSON.readTree(r.out().trim()).get("epoch").asInt(), r.out());
@@ -116,7 +109,7 @@ class TrainCommandTest {
     Path resumed = tmp.resolve("lr2");
     String[] base = {"train", "--model", "mf", "--data", SAMPLE, "--out", resumed.toString(), "--resume",
         model.toString(), "--epochs", "2", "--threads", "1", "--no-progress", "--eval-every", "0"};
-    Run r = run(concat(base, "--lr", "0.0025"));
+    CliRun r = run(concat(base, "--lr", "0.0025"));
     assertEquals(0, r.code(), r.err());
     var hp = ModelReader.open(resumed).meta().get("hyperparameters");
     assertEquals(0.0025, hp.get("lr").asDouble(), 1e-9);
@@ -128,17 +121,17 @@ class TrainCommandTest {
     assertEquals(0.01, ModelReader.open(same).meta().get("hyperparameters").get("lr").asDouble(), 1e-9);
     assertFalse(java.util.Arrays.equals(ModelReader.open(same).matrix("item_embedding").data(),
         ModelReader.open(resumed).matrix("item_embedding").data()));
-    Run bad = run(concat(base, "--lr", "0"));
+    CliRun bad = run(concat(base, "--lr", "0"));
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--lr must be > 0"), bad.err());
-    Run dim = run(concat(base, "--dim", "16"));
+    CliRun dim = run(concat(base, "--dim", "16"));
     assertEquals(2, dim.code());
     assertTrue(dim.err().contains("all but --lr"), dim.err());
   }
 
   @Test
   void helpListsEveryTrainableModel() {
-    Run h = run("train", "--help");
+    CliRun h = run("train", "--help");
     assertEquals(0, h.code());
     for (String m : new String[] {"lightgcn", "mf", "mostpop", "lightgcl", "ultragcn", "gfcf", "bspm"}) {
       assertTrue(h.out().contains(m), m + " missing from: " + h.out());
@@ -147,12 +140,12 @@ class TrainCommandTest {
 
   @Test
   void invalidInputExitsWithTwo() throws Exception {
-    Run r = run("train", "--model", "nosuch", "--data", SAMPLE, "--out", tmp.resolve("x").toString());
+    CliRun r = run("train", "--model", "nosuch", "--data", SAMPLE, "--out", tmp.resolve("x").toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("unknown model 'nosuch'"), r.err());
     Path cfg = tmp.resolve("bad.json");
     Files.writeString(cfg, "{\"layerz\": 2}");
-    Run c = run("train", "--config", cfg.toString(), "--model", "mf", "--data", SAMPLE, "--out", tmp.toString());
+    CliRun c = run("train", "--config", cfg.toString(), "--model", "mf", "--data", SAMPLE, "--out", tmp.toString());
     assertEquals(2, c.code());
     assertTrue(c.err().contains("unknown option 'layerz'"), c.err());
     assertEquals(2, run("eval", "--model", tmp.resolve("absent").toString()).code());

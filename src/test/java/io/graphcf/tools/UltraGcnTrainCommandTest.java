@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.graphcf.propagation.model.ModelReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,20 +18,15 @@ class UltraGcnTrainCommandTest {
   @TempDir
   Path tmp;
 
-  private static int run(StringWriter o, StringWriter e, String... args) {
-    return GraphCf.run(args, new PrintWriter(o), new PrintWriter(e));
-  }
 
   @Test
   void presetThenFlagsThenResume() throws Exception {
     Path model = tmp.resolve("ug");
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = run(o, e, "train", "--model", "ultragcn", "--preset", "amazon-book", "--data", SAMPLE, "--out",
+    CliRun r = CliRun.of("train", "--model", "ultragcn", "--preset", "amazon-book", "--data", SAMPLE, "--out",
         model.toString(), "--epochs", "1", "--dim", "8", "--negatives", "20", "--lambda", "0.5", "--w1", "0.001",
         "--ii-neighbours", "4", "--seed", "3", "--threads", "2", "--no-progress");
-    assertEquals(0, code, e.toString());
-    JsonNode line = JSON.readTree(o.toString().trim());
+    assertEquals(0, r.code(), r.err());
+    JsonNode line = JSON.readTree(r.out().trim());
     assertTrue(line.has("recall@20"), line.toString());
     ModelReader reader = ModelReader.open(model);
     JsonNode meta = reader.meta();
@@ -51,24 +44,22 @@ class UltraGcnTrainCommandTest {
     assertEquals(1435, reader.matrix("user_embedding").rows());
     assertEquals(8, reader.matrix("item_embedding").cols());
 
-    StringWriter o2 = new StringWriter();
-    StringWriter e2 = new StringWriter();
     Path resumed = tmp.resolve("ug2");
-    assertEquals(0, run(o2, e2, "train", "--model", "ultragcn", "--data", SAMPLE, "--out", resumed.toString(), "--epochs",
-        "2", "--resume", model.toString(), "--threads", "2", "--no-progress"), e2.toString());
+    CliRun r2 = CliRun.of("train", "--model", "ultragcn", "--data", SAMPLE, "--out", resumed.toString(), "--epochs", "2",
+        "--resume", model.toString(), "--threads", "2", "--no-progress");
+    assertEquals(0, r2.code(), r2.err());
     assertEquals(20, ModelReader.open(resumed).meta().get("hyperparameters").get("negative_num").asInt());
   }
 
   @Test
   void rejectsBadValuesWithExitTwo() {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    assertEquals(2, run(o, e, "train", "--model", "ultragcn", "--data", SAMPLE, "--out", tmp.resolve("a").toString(),
-        "--negatives", "-3"));
-    assertTrue(e.toString().contains("negative_num"), e.toString());
-    StringWriter e2 = new StringWriter();
-    assertEquals(2, run(o, e2, "train", "--model", "ultragcn", "--data", SAMPLE, "--out", tmp.resolve("b").toString(),
-        "--preset", "movielens"));
-    assertTrue(e2.toString().contains("preset"), e2.toString());
+    CliRun a = CliRun.of("train", "--model", "ultragcn", "--data", SAMPLE, "--out", tmp.resolve("a").toString(),
+        "--negatives", "-3");
+    assertEquals(2, a.code());
+    assertTrue(a.err().contains("negative_num"), a.err());
+    CliRun b = CliRun.of("train", "--model", "ultragcn", "--data", SAMPLE, "--out", tmp.resolve("b").toString(),
+        "--preset", "movielens");
+    assertEquals(2, b.code());
+    assertTrue(b.err().contains("preset"), b.err());
   }
 }
