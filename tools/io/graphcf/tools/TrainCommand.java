@@ -82,7 +82,8 @@ public final class TrainCommand extends BaseCommand {
   @Option(names = "--decay", description = "L2 weight on the batch's ego embeddings (default 1e-4).")
   Float decay;
 
-  @Option(names = "--batch", description = "BPR batch size (default 2048).")
+  @Option(names = "--batch", description = "BPR batch size (default 2048). With --resume: the size from then on, "
+      + "like --lr.")
   Integer batch;
 
   @Option(names = "--epochs", description = "Last epoch to train (default 1000).")
@@ -236,18 +237,26 @@ public final class TrainCommand extends BaseCommand {
       throw new UsageException("checkpoint " + resume + " holds model '" + meta.path("model").asText()
           + "', --model is '" + m + "'");
     }
-    if (layers != null || dim != null || decay != null || batch != null || seed != null) {
-      throw new UsageException("--resume takes the model's hyperparameters from the checkpoint (all but --lr); drop "
-          + "--layers, --dim, --decay, --batch and --seed");
+    if (layers != null || dim != null || decay != null || seed != null) {
+      throw new UsageException("--resume takes the model's hyperparameters from the checkpoint (all but --lr and "
+          + "--batch); drop --layers, --dim, --decay and --seed");
     }
     ObjectNode hp = ((ObjectNode) meta.path("hyperparameters")).deepCopy();
+    boolean ug = m.equals("ultragcn");
+    // a schedule by hand: the weights, Adam's moments and its step count carry on
     if (lr != null || raw("lr") != null) {
-      // a learning-rate schedule by hand: the weights and Adam's moments and step count carry on
       float v = flt(lr, "lr", 0f);
       if (!(v > 0) || !Float.isFinite(v)) {
         throw new UsageException("--lr must be > 0, got " + v);
       }
-      hp.put(m.equals("ultragcn") ? "learning_rate" : "lr", v);
+      hp.put(ug ? "learning_rate" : "lr", v);
+    }
+    if (batch != null || raw("batch") != null) {
+      int v = integer(batch, "batch", 0);
+      if (v < 1) {
+        throw new UsageException("--batch must be >= 1, got " + v);
+      }
+      hp.put(ug ? "batch_size" : "batch", v);
     }
     return hp;
   }

@@ -102,7 +102,7 @@ class TrainCommandTest {
   }
 
   @Test
-  void resumeTakesANewLearningRateAndNothingElse() throws Exception {
+  void resumeTakesANewLearningRateOrBatchAndNothingElse() throws Exception {
     Path model = tmp.resolve("lr");
     assertEquals(0, run("train", "--model", "mf", "--data", SAMPLE, "--out", model.toString(), "--dim", "8",
         "--lr", "0.01", "--threads", "1", "--no-progress", "--eval-every", "0", "--epochs", "1").code());
@@ -121,6 +121,20 @@ class TrainCommandTest {
     assertEquals(0.01, ModelReader.open(same).meta().get("hyperparameters").get("lr").asDouble(), 1e-9);
     assertFalse(java.util.Arrays.equals(ModelReader.open(same).matrix("item_embedding").data(),
         ModelReader.open(resumed).matrix("item_embedding").data()));
+    // so does a new batch size at the old rate
+    Path batched = tmp.resolve("b64");
+    String[] rebatch = base.clone();
+    rebatch[6] = batched.toString();
+    CliRun b = run(concat(rebatch, "--batch", "64"));
+    assertEquals(0, b.code(), b.err());
+    var bhp = ModelReader.open(batched).meta().get("hyperparameters");
+    assertEquals(64, bhp.get("batch").asInt());
+    assertEquals(0.01, bhp.get("lr").asDouble(), 1e-9);
+    assertFalse(java.util.Arrays.equals(ModelReader.open(same).matrix("item_embedding").data(),
+        ModelReader.open(batched).matrix("item_embedding").data()));
+    CliRun badBatch = run(concat(rebatch, "--batch", "0"));
+    assertEquals(2, badBatch.code());
+    assertTrue(badBatch.err().contains("--batch must be >= 1"), badBatch.err());
     CliRun bad = run(concat(base, "--lr", "0"));
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--lr must be > 0"), bad.err());
