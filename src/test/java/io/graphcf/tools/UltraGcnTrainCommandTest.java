@@ -46,9 +46,11 @@ class UltraGcnTrainCommandTest {
 
     Path resumed = tmp.resolve("ug2");
     CliRun r2 = CliRun.of("train", "--model", "ultragcn", "--data", SAMPLE, "--out", resumed.toString(), "--epochs", "2",
-        "--resume", model.toString(), "--threads", "2", "--no-progress");
+        "--resume", model.toString(), "--batch", "256", "--threads", "2", "--no-progress");
     assertEquals(0, r2.code(), r2.err());
-    assertEquals(20, ModelReader.open(resumed).meta().get("hyperparameters").get("negative_num").asInt());
+    JsonNode h2 = ModelReader.open(resumed).meta().get("hyperparameters");
+    assertEquals(20, h2.get("negative_num").asInt());
+    assertEquals(256, h2.get("batch_size").asInt());
   }
 
   @Test
