@@ -8,6 +8,7 @@ import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.eval.EmbeddingScorer;
 import io.graphcf.propagation.eval.EvalResult;
 import io.graphcf.propagation.eval.Evaluator;
+import io.graphcf.propagation.ultragcn.UltraGcnStepBench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -31,7 +32,9 @@ public final class BenchCommand extends BaseCommand {
       + "eval (full-ranking evaluation of random embeddings: ours vs a per-user full-sort loop), "
       + "lightgcn-step (LightGCN training steps at the defaults: per-phase time, in full Â·X products of the same run), "
       + "lightgcl-step (LightGCL training steps at the defaults: CPU-s per step, InfoNCE GFLOP against the FMA peak "
-      + "measured in the same run).")
+      + "measured in the same run), "
+      + "ultragcn-step (UltraGCN training steps at the reference Gowalla configuration: the Vector API negative-pair "
+      + "kernel against the scalar one on the same batches).")
   String suite;
 
   @Option(names = "--data", required = true, description = "A store directory or a LightGCN-format directory.")
@@ -54,15 +57,16 @@ public final class BenchCommand extends BaseCommand {
   int baselineUsers;
 
   @Option(names = "--steps", defaultValue = "120",
-      description = "lightgcn-step: timed training steps after as many warm-up steps (default ${DEFAULT-VALUE}).")
+      description = "lightgcn-step: timed training steps after as many warm-up steps; ultragcn-step: timed steps "
+          + "per kernel (default ${DEFAULT-VALUE}).")
   int steps;
 
   @Override
   protected int execute() throws Exception {
     if (!suite.equals("propagation") && !suite.equals("eval") && !suite.equals("lightgcn-step")
-        && !suite.equals("lightgcl-step")) {
+        && !suite.equals("lightgcl-step") && !suite.equals("ultragcn-step")) {
       throw new UsageException("unknown bench suite '" + suite + "' (known: propagation, eval, lightgcn-step, "
-          + "lightgcl-step)");
+          + "lightgcl-step, ultragcn-step)");
     }
     if (dim < 1 || repeats < 1) {
       throw new UsageException("--dim and --repeats must be >= 1, got " + dim + " and " + repeats);
@@ -76,6 +80,8 @@ public final class BenchCommand extends BaseCommand {
       LightGcnStepBench.run(out(), d, dim, t, steps, repeats, seed);
     } else if (suite.equals("lightgcl-step")) {
       io.graphcf.contrastive.LightGclStepBench.run(out(), d, t, steps, seed);
+    } else if (suite.equals("ultragcn-step")) {
+      UltraGcnStepBench.run(out(), d, dim, t, steps, seed);
     } else {
       benchEval(d, t);
     }

@@ -7,8 +7,8 @@ import io.graphcf.propagation.Propagation;
 import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.lightgcn.LightGcnConfig;
 import io.graphcf.propagation.lightgcn.LightGcnTrainer;
+import io.graphcf.propagation.train.TrainingLoop;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -34,11 +34,11 @@ final class LightGcnStepBench {
       t.trainSteps(1, n); // warm-up (JIT), epoch 1's first steps
       t.resetPhaseTimings();
       t.profileCpu(true);
-      long cpu0 = processCpuNanos();
+      long cpu0 = TrainingLoop.processCpuNanos();
       long t0 = System.nanoTime();
       t.trainSteps(2, n);
       double wallMs = (System.nanoTime() - t0) / 1e6 / n;
-      double cpuMs = (processCpuNanos() - cpu0) / 1e6 / n;
+      double cpuMs = (TrainingLoop.processCpuNanos() - cpu0) / 1e6 / n;
       ObjectNode ph = t.phaseTimings(); // of the timed steps only
       double[] full = fullProductMs(d, dim, w, repeats, seed);
       double fullMs = full[0];
@@ -57,11 +57,11 @@ final class LightGcnStepBench {
       for (int r = 0; r < rounds; r++) {
         for (int v = 0; v < 2; v++) {
           t.fuseOptimiser(v == 0);
-          long c0 = processCpuNanos();
+          long c0 = TrainingLoop.processCpuNanos();
           long w0 = System.nanoTime();
           t.trainSteps(3 + r, per);
           wall[v] += System.nanoTime() - w0;
-          cpu[v] += processCpuNanos() - c0;
+          cpu[v] += TrainingLoop.processCpuNanos() - c0;
         }
       }
       t.fuseOptimiser(true);
@@ -108,20 +108,14 @@ final class LightGcnStepBench {
       Propagation.propagate(a, xu, xi, dim, yu, yi, w);
     }
     double[] ms = new double[repeats];
-    long cpu0 = processCpuNanos();
+    long cpu0 = TrainingLoop.processCpuNanos();
     for (int k = 0; k < repeats; k++) {
       long t0 = System.nanoTime();
       Propagation.propagate(a, xu, xi, dim, yu, yi, w);
       ms[k] = (System.nanoTime() - t0) / 1e6;
     }
-    double cpuMs = (processCpuNanos() - cpu0) / 1e6 / repeats;
+    double cpuMs = (TrainingLoop.processCpuNanos() - cpu0) / 1e6 / repeats;
     Arrays.sort(ms);
     return new double[] {ms[repeats / 2], cpuMs};
-  }
-
-  private static long processCpuNanos() {
-    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean
-        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
   }
 }

@@ -407,7 +407,7 @@ public final class TrainingLoop {
   }
 
   /** CPU time of this process (all threads), or -1 if the JVM does not report it. */
-  static long processCpuNanos() {
+  public static long processCpuNanos() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.OperatingSystemMXBean) {
       return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();

@@ -55,6 +55,8 @@ public final class UltraGcnTrainer implements EpochTrainer {
   private final int[] epochUsers;
   private final int[] epochItems;
   private int lastEpoch;
+  private long objectiveNanos;
+  private long optimiserNanos;
   private LongConsumer progress = x -> { };
 
   /** Builds the item–item constraint and initialises the embeddings from {@code params.seed()}. */
@@ -63,6 +65,12 @@ public final class UltraGcnTrainer implements EpochTrainer {
   }
 
   UltraGcnTrainer(Interactions train, UltraGcnParams params, ItemItemConstraint constraint, Workers workers) {
+    this(train, params, constraint, workers, UltraGcnObjective.SIMD_AVAILABLE);
+  }
+
+  /** {@code simd}: the Vector API negative-pair kernel, or the scalar one (the benchmark's baseline). */
+  UltraGcnTrainer(Interactions train, UltraGcnParams params, ItemItemConstraint constraint, Workers workers,
+      boolean simd) {
     params.validate();
     this.train = train;
     this.params = params.copy();
@@ -90,7 +98,7 @@ public final class UltraGcnTrainer implements EpochTrainer {
     this.adamItems = new Adam(itemEmb.length, params.lr());
     this.tables = new TableState("user_embedding", userEmb, adamUsers, "item_embedding", itemEmb, adamItems, numUsers,
         numItems, dim);
-    this.objective = new UltraGcnObjective(train, constraint, this.params, workers.threads());
+    this.objective = new UltraGcnObjective(train, constraint, this.params, workers.threads(), simd);
     CsrMatrix ui = train.userItems();
     int nnz = ui.nnz();
     this.pairUsers = new int[nnz];
@@ -146,6 +154,21 @@ public final class UltraGcnTrainer implements EpochTrainer {
     if (epoch < 1) {
       throw new IllegalArgumentException("epochs count from 1, got " + epoch);
     }
+    double loss = stepsPerEpoch() == 0 ? 0 : trainSteps(epoch, stepsPerEpoch());
+    lastEpoch = epoch;
+    return loss + params.gamma() * 0.5 * squaredNorm();
+  }
+
+  /**
+   * Runs the first {@code steps} batches of epoch {@code epoch} (all of them when {@code steps} is
+   * {@link #stepsPerEpoch()}) and returns the mean of their batch losses, without the L2 term;
+   * benchmarks time a prefix of an epoch with it.
+   */
+  public double trainSteps(int epoch, long steps) {
+    if (epoch < 1 || steps < 1 || steps > stepsPerEpoch()) {
+      throw new IllegalArgumentException("expected epoch >= 1 and steps in 1.." + stepsPerEpoch() + ", got epoch "
+          + epoch + ", steps " + steps);
+    }
     int nnz = pairItems.length;
     // Fisher–Yates over the interactions, from the identity, with a stream of this epoch only.
     SplittableRandom rnd = new SplittableRandom(UltraGcnObjective.mix64(params.seed() ^ UltraGcnObjective.mix64(epoch)));
@@ -166,18 +189,25 @@ public final class UltraGcnTrainer implements EpochTrainer {
     int batch = params.batchSize();
     float gamma = (float) params.gamma();
     double lossSum = 0;
-    int batches = 0;
-    for (int from = 0; from < nnz; from += batch) {
+    for (long s = 0; s < steps; s++) {
+      int from = (int) (s * batch);
       int to = Math.min(nnz, from + batch);
+      long t0 = System.nanoTime();
       lossSum += objective.accumulate(userEmb, itemEmb, epochUsers, epochItems, from, to, sampleKey, null, gradUsers,
           gradItems, workers);
+      long t1 = System.nanoTime();
       adamUsers.stepWithL2(userEmb, gradUsers, gamma, workers);
       adamItems.stepWithL2(itemEmb, gradItems, gamma, workers);
-      batches++;
+      objectiveNanos += t1 - t0;
+      optimiserNanos += System.nanoTime() - t1;
       progress.accept(1);
     }
-    lastEpoch = epoch;
-    return (batches == 0 ? 0 : lossSum / batches) + params.gamma() * 0.5 * squaredNorm();
+    return lossSum / steps;
+  }
+
+  /** Wall nanoseconds spent so far in the batch objective (loss and gradients) and in the Adam steps. */
+  long[] phaseNanos() {
+    return new long[] {objectiveNanos, optimiserNanos};
   }
 
   private double squaredNorm() {

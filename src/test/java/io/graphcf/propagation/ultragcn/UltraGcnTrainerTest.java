@@ -106,6 +106,35 @@ class UltraGcnTrainerTest {
     }
   }
 
+  /** An epoch is its batches in order plus the L2 term: trainSteps over all batches lands on the same bits. */
+  @Test
+  void trainStepsOverAWholeEpochIsTheEpoch() {
+    Interactions g = randomGraph(3, 120, 400, 2500);
+    try (Workers w = Workers.create(2)) {
+      UltraGcnTrainer a = new UltraGcnTrainer(g, small(), w);
+      UltraGcnTrainer b = new UltraGcnTrainer(g, small(), w);
+      long all = a.stepsPerEpoch();
+      assertTrue(all > 2, "steps per epoch " + all);
+      double epochLoss = a.trainEpoch(1);
+      double stepsLoss = b.trainSteps(1, all);
+      assertArrayEquals(concat(a.userEmbedding(), a.itemEmbedding()), concat(b.userEmbedding(), b.itemEmbedding()));
+      // the epoch's loss adds γ·‖Θ‖²/2 (> 0) to the same mean batch loss
+      assertTrue(epochLoss > stepsLoss, epochLoss + " vs " + stepsLoss);
+      assertEquals(stepsLoss, epochLoss, 1e-3 * Math.abs(stepsLoss));
+      long[] phases = b.phaseNanos();
+      assertTrue(phases[0] > 0 && phases[1] > 0, Arrays.toString(phases));
+      // a prefix of the next epoch differs from a prefix of this one (a fresh shuffle and fresh negatives)
+      UltraGcnTrainer c = new UltraGcnTrainer(g, small(), w);
+      UltraGcnTrainer d = new UltraGcnTrainer(g, small(), w);
+      c.trainSteps(1, 2);
+      d.trainSteps(2, 2);
+      assertFalse(Arrays.equals(c.userEmbedding(), d.userEmbedding()));
+      assertThrows(IllegalArgumentException.class, () -> c.trainSteps(1, all + 1));
+      assertThrows(IllegalArgumentException.class, () -> c.trainSteps(0, 1));
+      assertThrows(IllegalArgumentException.class, () -> c.trainSteps(1, 0));
+    }
+  }
+
   @Test
   void presetsFollowTheReferenceConfigs() {
     UltraGcnParams g = UltraGcnParams.preset("gowalla");
