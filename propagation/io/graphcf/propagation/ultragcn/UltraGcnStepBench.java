@@ -34,8 +34,9 @@ public final class UltraGcnStepBench {
   }
 
   /**
-   * Runs {@code steps} timed steps per kernel (after a quarter as many warm-up steps) and prints the
-   * figures to {@code out}; returns the relative difference of the two kernels' mean batch losses.
+   * Runs {@code steps} timed steps per kernel ({@value #ROUNDS} rounds of the first {@code steps}/{@value #ROUNDS}
+   * batches of an epoch, after a quarter of one round as warm-up) and prints the figures to {@code out};
+   * returns the relative difference of the two kernels' mean batch losses.
    */
   public static double run(PrintWriter out, Dataset data, int dim, int threads, int steps, long seed) {
     UltraGcnParams p = UltraGcnParams.gowalla().dim(dim).seed(seed);
@@ -67,7 +68,8 @@ public final class UltraGcnStepBench {
         }
       }
       double n = (double) ROUNDS * per;
-      double pairs = (double) Math.min(p.batchSize(), data.train().nnz()) * p.negatives();
+      // negative pairs per step: the round's positives (its last batch may be short) times N
+      double pairs = (double) Math.min((long) per * p.batchSize(), data.train().nnz()) / per * p.negatives();
       out.printf("  interleaved, %d rounds x %d steps per kernel (the same batches and negatives for both):%n", ROUNDS,
           per);
       out.printf("  %-12s %14s %14s %14s %10s %22s%n", "kernel", "wall ms/step", "CPU ms/step", "objective ms",
