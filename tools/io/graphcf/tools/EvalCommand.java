@@ -104,10 +104,11 @@ public final class EvalCommand extends BaseCommand {
       o.println(JSON.writeValueAsString(n));
       return;
     }
-    o.printf(Locale.ROOT, "%s on %d test users (%.2f s)%n", modelName, r.users(), r.seconds());
+    o.printf(Locale.ROOT, "%s on %d test users (%.2f s); mean ± standard error over users%n", modelName, r.users(),
+        r.seconds());
     o.printf(Locale.ROOT, "%-10s", "metric");
     for (int k : TrainCommand.KS) {
-      o.printf(Locale.ROOT, "%10s", "@" + k);
+      o.printf(Locale.ROOT, "%18s", "@" + k);
     }
     o.println();
     String[] names = {"recall", "precision", "ndcg", "hit_rate"};
@@ -120,7 +121,13 @@ public final class EvalCommand extends BaseCommand {
           case "ndcg" -> r.ndcg(k);
           default -> r.hitRate(k);
         };
-        o.printf(Locale.ROOT, "%10.4f", v);
+        double se = switch (name) {
+          case "recall" -> r.recallStdError(k);
+          case "precision" -> r.precisionStdError(k);
+          case "ndcg" -> r.ndcgStdError(k);
+          default -> r.hitRateStdError(k);
+        };
+        o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f", v, se));
       }
       o.println();
     }

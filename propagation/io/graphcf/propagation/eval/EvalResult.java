@@ -6,7 +6,9 @@ import java.util.Arrays;
 
 /**
  * Full-ranking metrics averaged over the evaluated users (those with at least one test item), for
- * each cut-off {@code k} that was asked for.
+ * each cut-off {@code k} that was asked for, with the standard error of each mean (the sample standard
+ * deviation of the per-user values over √users): how precisely this test set measures the model's mean,
+ * the yardstick when comparing with a figure from another run or paper.
  */
 public final class EvalResult {
   private final int[] ks;
@@ -14,22 +16,28 @@ public final class EvalResult {
   private final double[] precision;
   private final double[] ndcg;
   private final double[] hitRate;
+  /** Standard errors: recall, precision, NDCG, hit rate, each aligned with {@code ks}. */
+  private final double[][] stdErr;
   private final int users;
   private final double seconds;
 
-  /** Means per cut-off, aligned with {@code ks}. Arrays are copied. */
-  public EvalResult(int[] ks, double[] recall, double[] precision, double[] ndcg, double[] hitRate, int users,
-      double seconds) {
+  /**
+   * Means and their standard errors per cut-off: {@code mean} and {@code stdErr} hold four rows
+   * (recall, precision, NDCG, hit rate), each aligned with {@code ks}. Arrays are copied.
+   */
+  public EvalResult(int[] ks, double[][] mean, double[][] stdErr, int users, double seconds) {
     int n = ks.length;
-    if (recall.length != n || precision.length != n || ndcg.length != n || hitRate.length != n) {
-      throw new IllegalArgumentException("metric arrays must have " + n + " entries (one per k), got recall="
-          + recall.length + ", precision=" + precision.length + ", ndcg=" + ndcg.length + ", hitRate=" + hitRate.length);
-    }
+    check(mean, n, "mean");
+    check(stdErr, n, "stdErr");
     this.ks = ks.clone();
-    this.recall = recall.clone();
-    this.precision = precision.clone();
-    this.ndcg = ndcg.clone();
-    this.hitRate = hitRate.clone();
+    this.recall = mean[0].clone();
+    this.precision = mean[1].clone();
+    this.ndcg = mean[2].clone();
+    this.hitRate = mean[3].clone();
+    this.stdErr = new double[4][];
+    for (int m = 0; m < 4; m++) {
+      this.stdErr[m] = stdErr[m].clone();
+    }
     this.users = users;
     this.seconds = seconds;
   }
@@ -59,6 +67,26 @@ public final class EvalResult {
     return hitRate[index(k)];
   }
 
+  /** Standard error of {@link #recall(int)}: the sample standard deviation of the per-user values over √users. */
+  public double recallStdError(int k) {
+    return stdErr[0][index(k)];
+  }
+
+  /** Standard error of {@link #precision(int)}. */
+  public double precisionStdError(int k) {
+    return stdErr[1][index(k)];
+  }
+
+  /** Standard error of {@link #ndcg(int)}. */
+  public double ndcgStdError(int k) {
+    return stdErr[2][index(k)];
+  }
+
+  /** Standard error of {@link #hitRate(int)}. */
+  public double hitRateStdError(int k) {
+    return stdErr[3][index(k)];
+  }
+
   /** Users evaluated (users with at least one test item). */
   public int users() {
     return users;
@@ -67,6 +95,17 @@ public final class EvalResult {
   /** Wall-clock seconds the evaluation took. */
   public double seconds() {
     return seconds;
+  }
+
+  private static void check(double[][] rows, int n, String name) {
+    if (rows.length != 4) {
+      throw new IllegalArgumentException(name + " must have 4 rows (recall, precision, ndcg, hit), got " + rows.length);
+    }
+    for (double[] row : rows) {
+      if (row.length != n) {
+        throw new IllegalArgumentException(name + " rows must have " + n + " entries (one per k), got " + row.length);
+      }
+    }
   }
 
   private int index(int k) {
@@ -80,17 +119,21 @@ public final class EvalResult {
 
   /**
    * {@code {"recall@10": …, "precision@10": …, "ndcg@10": …, "hit@10": …, …, "users": n,
-   * "eval_seconds": s}}, cut-offs in the order asked.
+   * "std_error": {"recall@10": …, …}, "eval_seconds": s}}, cut-offs in the order asked.
    */
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
+    ObjectNode se = JsonNodeFactory.instance.objectNode();
+    String[] names = {"recall@", "precision@", "ndcg@", "hit@"};
+    double[][] means = {recall, precision, ndcg, hitRate};
     for (int i = 0; i < ks.length; i++) {
-      o.put("recall@" + ks[i], recall[i]);
-      o.put("precision@" + ks[i], precision[i]);
-      o.put("ndcg@" + ks[i], ndcg[i]);
-      o.put("hit@" + ks[i], hitRate[i]);
+      for (int m = 0; m < 4; m++) {
+        o.put(names[m] + ks[i], means[m][i]);
+        se.put(names[m] + ks[i], stdErr[m][i]);
+      }
     }
     o.put("users", users);
+    o.set("std_error", se);
     o.put("eval_seconds", seconds);
     return o;
   }

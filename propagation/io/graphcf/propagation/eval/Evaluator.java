@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Users are split into fixed blocks of consecutive test users (about {@link #BUFFER_FLOATS} scores
  * per block); each worker thread scores a whole block into its reused buffer, selects the top max(K)
  * per user with {@link TopK} (a threshold scan with the training items excluded only among the few
- * candidates), and sums the metrics per block. Blocks do not depend on the thread count and their sums are
+ * candidates), and sums the metrics and their squares per block. Blocks do not depend on the thread count and their sums are
  * combined in block order, so the result is bit-identical for any number of threads.
  */
 public final class Evaluator {
@@ -79,7 +79,8 @@ public final class Evaluator {
     int nu = users.length;
     int nk = ks.length;
     int nBlocks = (nu + blockUsers - 1) / blockUsers;
-    double[] blockSums = new double[nBlocks * 4 * nk];
+    // per block: the four metrics' sums, then their sums of squares (for the standard errors)
+    double[] blockSums = new double[nBlocks * 8 * nk];
     // discount 1/log2(p+2) at 0-based position p, and its prefix sums (the ideal DCG of m hits)
     double[] discount = new double[maxK];
     double[] idcg = new double[maxK + 1];
@@ -102,26 +103,40 @@ public final class Evaluator {
         } else {
           scoreAndSelectChunked(ranged, chunk, data, users, from, to, kMax, b);
         }
-        accumulate(data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * 4 * nk);
+        accumulate(data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * 8 * nk);
       }
     });
     double[][] mean = new double[4][nk];
+    double[][] stdErr = new double[4][nk];
     for (int blk = 0; blk < nBlocks; blk++) {
       for (int m = 0; m < 4; m++) {
         for (int ki = 0; ki < nk; ki++) {
-          mean[m][ki] += blockSums[(blk * 4 + m) * nk + ki];
+          mean[m][ki] += blockSums[(blk * 8 + m) * nk + ki];
+          stdErr[m][ki] += blockSums[(blk * 8 + 4 + m) * nk + ki];
         }
       }
     }
-    if (nu > 0) {
-      for (int m = 0; m < 4; m++) {
-        for (int ki = 0; ki < nk; ki++) {
-          mean[m][ki] /= nu;
-        }
+    for (int m = 0; m < 4; m++) {
+      for (int ki = 0; ki < nk; ki++) {
+        stdErr[m][ki] = standardError(mean[m][ki], stdErr[m][ki], nu);
+        mean[m][ki] = nu > 0 ? mean[m][ki] / nu : 0;
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new EvalResult(ks, mean[0], mean[1], mean[2], mean[3], nu, seconds);
+    return new EvalResult(ks, mean, stdErr, nu, seconds);
+  }
+
+  /**
+   * Standard error of a mean over n users from the sum and the sum of squares of their values: the
+   * sample standard deviation (n − 1 in the denominator) over √n; 0 for fewer than two users.
+   */
+  static double standardError(double sum, double sumSquares, int n) {
+    if (n < 2) {
+      return 0;
+    }
+    double mean = sum / n;
+    double variance = Math.max(0, (sumSquares - n * mean * mean) / (n - 1));
+    return Math.sqrt(variance / n);
   }
 
   /** Users with at least one test item, ascending. */
@@ -206,7 +221,7 @@ public final class Evaluator {
     }
   }
 
-  /** Adds the block's metrics (from the selected items) to {@code sums[base ..]}. */
+  /** Adds the block's metrics (from the selected items) and their squares to {@code sums[base ..]}. */
   private static void accumulate(Dataset data, int[] users, int from, int to, int[] ks, int maxK, double[] discount,
       double[] idcg, Block b, double[] sums, int base) {
     int nk = ks.length;
@@ -235,10 +250,18 @@ public final class Evaluator {
       for (int ki = 0; ki < nk; ki++) {
         int k = ks[ki];
         int h = b.hitsUpTo[k];
-        sums[base + ki] += (double) h / nt;
-        sums[base + nk + ki] += (double) h / k;
-        sums[base + 2 * nk + ki] += b.dcgUpTo[k] / idcg[Math.min(k, nt)];
-        sums[base + 3 * nk + ki] += h > 0 ? 1.0 : 0.0;
+        double recall = (double) h / nt;
+        double precision = (double) h / k;
+        double ndcg = b.dcgUpTo[k] / idcg[Math.min(k, nt)];
+        double hit = h > 0 ? 1.0 : 0.0;
+        sums[base + ki] += recall;
+        sums[base + nk + ki] += precision;
+        sums[base + 2 * nk + ki] += ndcg;
+        sums[base + 3 * nk + ki] += hit;
+        sums[base + 4 * nk + ki] += recall * recall;
+        sums[base + 5 * nk + ki] += precision * precision;
+        sums[base + 6 * nk + ki] += ndcg * ndcg;
+        sums[base + 7 * nk + ki] += hit;
       }
     }
   }

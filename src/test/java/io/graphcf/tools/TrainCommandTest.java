@@ -47,10 +47,15 @@ class TrainCommandTest {
     assertEquals(0, e.code(), e.err());
     JsonNode m = JSON.readTree(e.out());
     assertEquals(last.get("recall@20").asDouble(), m.get("recall@20").asDouble(), 1e-9);
+    double se = m.at("/std_error/recall@20").asDouble();
+    assertTrue(se > 0 && se < m.get("recall@20").asDouble(), "standard error " + se);
+    assertEquals(last.at("/std_error/recall@20").asDouble(), se, 1e-12);
 
     CliRun table = run("eval", "--model", model.toString(), "--threads", "1");
     assertEquals(0, table.code(), table.err());
     assertTrue(table.out().contains("recall") && table.out().contains("@20"), table.out());
+    assertTrue(table.out().contains(String.format(java.util.Locale.ROOT, "%.4f ± %.4f", m.get("recall@20").asDouble(), se)),
+        table.out());
   }
 
   @Test

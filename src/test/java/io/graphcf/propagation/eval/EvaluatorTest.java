@@ -89,7 +89,15 @@ class EvaluatorTest {
       assertEquals(1.0 / 3, r.precision(3), 1e-12);
       assertEquals(0.46543013018669305, r.ndcg(3), 1e-12);
       assertEquals(2.0 / 3, r.hitRate(3), 1e-12);
+      // standard errors: sample SD of the three users' values over √3
+      assertEquals(stdErr(1, 2.0 / 3, 0), r.recallStdError(2), 1e-12);
+      assertEquals(stdErr(0.5, 1, 0), r.precisionStdError(2), 1e-12);
+      assertEquals(stdErr(0.6309297535714575, 1, 0), r.ndcgStdError(2), 1e-12);
+      assertEquals(stdErr(1, 1, 0), r.hitRateStdError(2), 1e-12);
+      assertEquals(stdErr(1.0 / 3, 2.0 / 3, 0), r.precisionStdError(3), 1e-12);
+      assertEquals(stdErr(0.6309297535714575, 0.7653606369886217, 0), r.ndcgStdError(3), 1e-12);
       ObjectNode j = r.toJson();
+      assertEquals(stdErr(1, 2.0 / 3, 0), j.get("std_error").get("recall@2").asDouble(), 1e-12);
       assertEquals(0.5436432511904858, j.get("ndcg@2").asDouble(), 1e-12);
       for (String key : new String[] {"recall@2", "precision@2", "hit@2", "recall@3", "ndcg@3", "precision@3",
           "hit@3", "users", "eval_seconds"}) {
@@ -97,6 +105,19 @@ class EvaluatorTest {
       }
       assertThrows(IllegalArgumentException.class, () -> r.recall(20));
     }
+  }
+
+  /** Hand formula: √(Σ (v − v̄)² / (n − 1) / n). */
+  private static double stdErr(double... v) {
+    double mean = 0;
+    for (double x : v) {
+      mean += x / v.length;
+    }
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - mean) * (x - mean);
+    }
+    return Math.sqrt(ss / (v.length - 1) / v.length);
   }
 
   /**
@@ -138,6 +159,7 @@ class EvaluatorTest {
       EvalResult r = Evaluator.evaluate(matrix(new float[2][3]), d, new int[] {1, 2}, w);
       assertEquals(0, r.users());
       assertEquals(0.0, r.recall(2), 0);
+      assertEquals(0.0, r.recallStdError(2), 0);
     }
   }
 
@@ -184,6 +206,11 @@ class EvaluatorTest {
           assertEquals(ref[1][ki], a.precision(k), 1e-12, where + " precision@" + k);
           assertEquals(ref[2][ki], a.ndcg(k), 1e-12, where + " ndcg@" + k);
           assertEquals(ref[3][ki], a.hitRate(k), 1e-12, where + " hit@" + k);
+          assertEquals(ref[5][ki], a.recallStdError(k), 1e-9, where + " recall@" + k + " std error");
+          assertEquals(ref[6][ki], a.precisionStdError(k), 1e-9, where + " precision@" + k + " std error");
+          assertEquals(ref[7][ki], a.ndcgStdError(k), 1e-9, where + " ndcg@" + k + " std error");
+          assertEquals(ref[8][ki], a.hitRateStdError(k), 1e-9, where + " hit@" + k + " std error");
+          assertEquals(a.ndcgStdError(k), b.ndcgStdError(k), 0, where);
           // same blocks, 1 vs 2 threads: bit-identical
           assertEquals(a.recall(k), b.recall(k), 0, where);
           assertEquals(a.ndcg(k), b.ndcg(k), 0, where);

@@ -15,11 +15,15 @@ import java.util.Set;
 public final class ReferenceEvaluator {
   private ReferenceEvaluator() {}
 
-  /** Returns {recall[], precision[], ndcg[], hit[], {users}} aligned with ks. */
+  /**
+   * Returns {recall[], precision[], ndcg[], hit[], {users}, then the four metrics' standard errors}
+   * aligned with ks; the standard errors are computed in two passes over the stored per-user values.
+   */
   public static double[][] evaluate(float[][] scores, Dataset d, int[] ks) {
     CsrMatrix train = d.train().userItems();
     CsrMatrix test = d.test();
-    double[][] sums = new double[5][ks.length];
+    double[][] sums = new double[9][ks.length];
+    double[][][] perUser = new double[4][ks.length][d.numUsers()];
     int users = 0;
     for (int u = 0; u < d.numUsers(); u++) {
       if (test.degree(u) == 0) {
@@ -56,10 +60,11 @@ public final class ReferenceEvaluator {
         for (int rank = 1; rank <= Math.min(k, testSet.size()); rank++) {
           idcg += Math.log(2) / Math.log(rank + 1);
         }
-        sums[0][ki] += hits / (double) testSet.size();
-        sums[1][ki] += hits / (double) k;
-        sums[2][ki] += dcg / idcg;
-        sums[3][ki] += hits > 0 ? 1 : 0;
+        double[] values = {hits / (double) testSet.size(), hits / (double) k, dcg / idcg, hits > 0 ? 1 : 0};
+        for (int m = 0; m < 4; m++) {
+          sums[m][ki] += values[m];
+          perUser[m][ki][users - 1] = values[m];
+        }
       }
     }
     for (int m = 0; m < 4; m++) {
@@ -68,6 +73,16 @@ public final class ReferenceEvaluator {
       }
     }
     sums[4][0] = users;
+    for (int m = 0; m < 4; m++) {
+      for (int ki = 0; ki < ks.length; ki++) {
+        double ss = 0;
+        for (int j = 0; j < users; j++) {
+          double dev = perUser[m][ki][j] - sums[m][ki];
+          ss += dev * dev;
+        }
+        sums[5 + m][ki] = users < 2 ? 0 : Math.sqrt(ss / (users - 1) / users);
+      }
+    }
     return sums;
   }
 }
