@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Users are split into fixed blocks of consecutive test users (about {@link #BUFFER_FLOATS} scores
  * per block); each worker thread scores a whole block into its reused buffer, selects the top max(K)
  * per user with {@link TopK} (a threshold scan with the training items excluded only among the few
- * candidates), and sums the metrics and their squares per block. Blocks do not depend on the thread count and their sums are
- * combined in block order, so the result is bit-identical for any number of threads.
+ * candidates), and sums the metrics and their squares per block. Blocks do not depend on the thread
+ * count and their sums are combined in block order, so the result is bit-identical for any number of
+ * threads.
  */
 public final class Evaluator {
   /** Score-buffer budget per thread (floats): 2 Mi floats = 8 MiB. */
