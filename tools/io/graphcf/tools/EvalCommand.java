@@ -115,19 +115,13 @@ public final class EvalCommand extends BaseCommand {
     for (String name : names) {
       o.printf(Locale.ROOT, "%-10s", name);
       for (int k : TrainCommand.KS) {
-        double v = switch (name) {
-          case "recall" -> r.recall(k);
-          case "precision" -> r.precision(k);
-          case "ndcg" -> r.ndcg(k);
-          default -> r.hitRate(k);
+        double[] meanAndError = switch (name) {
+          case "recall" -> new double[] {r.recall(k), r.recallStdError(k)};
+          case "precision" -> new double[] {r.precision(k), r.precisionStdError(k)};
+          case "ndcg" -> new double[] {r.ndcg(k), r.ndcgStdError(k)};
+          default -> new double[] {r.hitRate(k), r.hitRateStdError(k)};
         };
-        double se = switch (name) {
-          case "recall" -> r.recallStdError(k);
-          case "precision" -> r.precisionStdError(k);
-          case "ndcg" -> r.ndcgStdError(k);
-          default -> r.hitRateStdError(k);
-        };
-        o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f", v, se));
+        o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f", meanAndError[0], meanAndError[1]));
       }
       o.println();
     }
