@@ -7,6 +7,8 @@ import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.eval.EmbeddingScorer;
 import io.graphcf.propagation.eval.EvalResult;
 import io.graphcf.propagation.eval.Evaluator;
+import io.graphcf.propagation.eval.PairedComparison;
+import io.graphcf.propagation.eval.PerUserMetrics;
 import io.graphcf.propagation.eval.UserScorer;
 import io.graphcf.propagation.model.FloatMatrix;
 import io.graphcf.propagation.model.ModelReader;
@@ -19,8 +21,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code graphcf eval}: full-ranking evaluation of a saved model on the test split of its store
- * (or of {@code --data}, which must have the same fingerprint unless {@code --any-data}): Recall,
- * Precision, NDCG and HitRate at 10, 20 and 50, as a table or as JSON.
+ * (or of {@code --data}, which must hold the same data: the same fingerprint, or the same interactions
+ * under the same ordinals, as a store and the text files it was imported from may): Recall,
+ * Precision, NDCG and HitRate at 10, 20 and 50, as a table or as JSON. With {@code --against}, a
+ * second model is evaluated on the same users and the two are compared user by user: the mean
+ * difference of each metric and its paired standard error.
  */
 @Command(name = "eval", description = "Evaluate a saved model (full ranking, train items masked) on a store's test split.")
 public final class EvalCommand extends BaseCommand {
@@ -38,6 +43,11 @@ public final class EvalCommand extends BaseCommand {
   @Option(names = "--json", description = "Print the metrics as one JSON object.")
   boolean json;
 
+  @Option(names = "--against", paramLabel = "MODEL",
+      description = "A second model, trained on the same data, to compare with --model user by user "
+          + "(mean difference and its paired standard error).")
+  Path against;
+
   @Override
   protected int execute() throws Exception {
     ModelReader reader = ModelReader.open(model);
@@ -52,10 +62,10 @@ public final class EvalCommand extends BaseCommand {
       dataDir = Path.of(store != null ? store : source);
     }
     TrainData td = TrainData.load(dataDir);
-    String fp = meta.at("/data/fingerprint").asText("");
-    if (!fp.isEmpty() && !fp.equals(td.fingerprint())) {
-      throw new UsageException("model " + model + " was trained on data " + fp + ", " + dataDir + " is "
-          + td.fingerprint());
+    checkSameData(meta, model, td, dataDir);
+    ModelReader other = against == null ? null : ModelReader.open(against);
+    if (other != null) {
+      checkSameData(other.meta(), against, td, dataDir);
     }
     Dataset ds = td.dataset();
     if (ds.test().nnz() == 0) {
@@ -67,10 +77,53 @@ public final class EvalCommand extends BaseCommand {
     }
     try (Workers w = Workers.create(t)) {
       UserScorer scorer = scorer(reader, ds);
-      EvalResult r = Evaluator.evaluate(scorer, ds, TrainCommand.KS, w);
-      print(r, meta.path("model").asText("?"));
+      if (other == null) {
+        EvalResult r = Evaluator.evaluate(scorer, ds, TrainCommand.KS, w);
+        print(r, meta.path("model").asText("?"));
+      } else {
+        PerUserMetrics a = Evaluator.evaluatePerUser(scorer, ds, TrainCommand.KS, w);
+        PerUserMetrics b = Evaluator.evaluatePerUser(scorer(other, ds), ds, TrainCommand.KS, w);
+        printComparison(a, b, meta.path("model").asText("?"), other.meta().path("model").asText("?"));
+      }
     }
     return GraphCf.EXIT_OK;
+  }
+
+  /**
+   * Refuses a model trained on other data than {@code td}: the data must have the model's fingerprint or,
+   * failing that, the same {@link Dataset#contentChecksum()} as the data the model recorded (from its
+   * metadata, or by reading that data again when an older model did not record it).
+   */
+  private static void checkSameData(ObjectNode meta, Path model, TrainData td, Path dataDir) {
+    String fp = meta.at("/data/fingerprint").asText("");
+    if (fp.isEmpty() || fp.equals(td.fingerprint())) {
+      return;
+    }
+    String content = meta.at("/data/content").asText("");
+    if (content.isEmpty()) {
+      content = recordedContent(meta, fp);
+    }
+    if (!content.equals(td.content())) {
+      throw new UsageException("model " + model + " was trained on data " + fp + ", " + dataDir + " is "
+          + td.fingerprint() + " and holds other interactions or ordinals");
+    }
+  }
+
+  /** The content checksum of the data a model's metadata names, if it is still there unchanged; else "". */
+  private static String recordedContent(ObjectNode meta, String fingerprint) {
+    String where = meta.at("/data/store").asText(null);
+    if (where == null) {
+      where = meta.at("/data/source").asText(null);
+    }
+    if (where == null) {
+      return "";
+    }
+    try {
+      TrainData recorded = TrainData.load(Path.of(where));
+      return recorded.fingerprint().equals(fingerprint) ? recorded.content() : "";
+    } catch (java.io.IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   /** The scorer of a saved model, by its kind. Other kinds are added here as their models land. */
@@ -95,6 +148,51 @@ public final class EvalCommand extends BaseCommand {
       default -> throw new IllegalArgumentException("model kind '" + kind + "' cannot be evaluated by this version "
           + "(known: embedding, popularity, filter)");
     }
+  }
+
+  private static final String[] METRICS = {"recall", "precision", "ndcg", "hit"};
+
+  private void printComparison(PerUserMetrics a, PerUserMetrics b, String nameA, String nameB)
+      throws java.io.IOException {
+    PairedComparison c = PairedComparison.of(a, b);
+    PrintWriter o = out();
+    if (json) {
+      ObjectNode n = JSON.createObjectNode();
+      n.set("model", a.result().toJson());
+      n.set("against", b.result().toJson());
+      ObjectNode diff = n.putObject("difference");
+      ObjectNode se = n.putObject("difference_std_error");
+      for (int k : TrainCommand.KS) {
+        for (int m = 0; m < METRICS.length; m++) {
+          diff.put(METRICS[m] + "@" + k, c.difference(m, k));
+          se.put(METRICS[m] + "@" + k, c.stdError(m, k));
+        }
+      }
+      n.put("users", c.users());
+      o.println(JSON.writeValueAsString(n));
+      return;
+    }
+    o.printf(Locale.ROOT, "a = %s (%s), b = %s (%s), on the same %d test users%n", nameA, model, nameB, against,
+        c.users());
+    o.printf(Locale.ROOT, "%-14s%10s%10s%22s%8s%n", "metric", "a", "b", "a - b ± paired se", "z");
+    for (int k : TrainCommand.KS) {
+      for (int m = 0; m < METRICS.length; m++) {
+        double d = c.difference(m, k);
+        double se = c.stdError(m, k);
+        o.printf(Locale.ROOT, "%-14s%10.4f%10.4f%22s%8s%n", METRICS[m] + "@" + k, mean(a.result(), m, k),
+            mean(b.result(), m, k), String.format(Locale.ROOT, "%+.4f ± %.4f", d, se),
+            se > 0 ? String.format(Locale.ROOT, "%.1f", d / se) : "-");
+      }
+    }
+  }
+
+  private static double mean(EvalResult r, int metric, int k) {
+    return switch (metric) {
+      case PerUserMetrics.RECALL -> r.recall(k);
+      case PerUserMetrics.PRECISION -> r.precision(k);
+      case PerUserMetrics.NDCG -> r.ndcg(k);
+      default -> r.hitRate(k);
+    };
   }
 
   private void print(EvalResult r, String modelName) throws java.io.IOException {

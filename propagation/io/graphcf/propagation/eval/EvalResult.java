@@ -109,6 +109,11 @@ public final class EvalResult {
   }
 
   private int index(int k) {
+    return indexOf(ks, k);
+  }
+
+  /** The position of cut-off {@code k} in {@code ks}; an error naming the evaluated ones if absent. */
+  static int indexOf(int[] ks, int k) {
     for (int i = 0; i < ks.length; i++) {
       if (ks[i] == k) {
         return i;

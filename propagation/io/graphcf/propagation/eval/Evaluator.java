@@ -49,8 +49,29 @@ public final class Evaluator {
     return Math.max(16, Math.min(256, BUFFER_FLOATS / Math.max(1, numItems)));
   }
 
+  /**
+   * As {@link #evaluate(UserScorer, Dataset, int[], Workers)}, keeping every evaluated user's metric values
+   * as well (for paired comparisons of two models on the same users, {@link PairedComparison}). The means
+   * are bit-identical to {@code evaluate}'s.
+   */
+  public static PerUserMetrics evaluatePerUser(UserScorer scorer, Dataset data, int[] ks, Workers workers) {
+    int[] users = usersWithTestItems(data.test());
+    double[] values = new double[Math.multiplyExact(users.length, 4 * ks.length)];
+    EvalResult r = evaluate(scorer, data, ks, workers, defaultBlockUsers(data.numItems()), values);
+    return new PerUserMetrics(r, users, values);
+  }
+
   /** As {@link #evaluate(UserScorer, Dataset, int[], Workers)} with an explicit block size. */
   static EvalResult evaluate(UserScorer scorer, Dataset data, int[] ks, Workers workers, int blockUsers) {
+    return evaluate(scorer, data, ks, workers, blockUsers, null);
+  }
+
+  /**
+   * The evaluation; when {@code perUser} is not null it receives each evaluated user's values, user by
+   * user in ascending order, four metrics (recall, precision, NDCG, hit) of {@code ks.length} values each.
+   */
+  private static EvalResult evaluate(UserScorer scorer, Dataset data, int[] ks, Workers workers, int blockUsers,
+      double[] perUser) {
     long start = System.nanoTime();
     int numItems = data.numItems();
     if (scorer.numItems() != numItems) {
@@ -104,7 +125,7 @@ public final class Evaluator {
         } else {
           scoreAndSelectChunked(ranged, chunk, data, users, from, to, kMax, b);
         }
-        accumulate(data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * 8 * nk);
+        accumulate(data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * 8 * nk, perUser);
       }
     });
     double[][] mean = new double[4][nk];
@@ -222,9 +243,12 @@ public final class Evaluator {
     }
   }
 
-  /** Adds the block's metrics (from the selected items) and their squares to {@code sums[base ..]}. */
+  /**
+   * Adds the block's metrics (from the selected items) and their squares to {@code sums[base ..]}, and
+   * stores each user's values in {@code perUser} when it is not null.
+   */
   private static void accumulate(Dataset data, int[] users, int from, int to, int[] ks, int maxK, double[] discount,
-      double[] idcg, Block b, double[] sums, int base) {
+      double[] idcg, Block b, double[] sums, int base, double[] perUser) {
     int nk = ks.length;
     int[] testPtr = data.test().rowPtr();
     int[] testIdx = data.test().colIdx();
@@ -263,6 +287,13 @@ public final class Evaluator {
         sums[base + 5 * nk + ki] += precision * precision;
         sums[base + 6 * nk + ki] += ndcg * ndcg;
         sums[base + 7 * nk + ki] += hit;
+        if (perUser != null) {
+          int row = (from + q) * 4 * nk;
+          perUser[row + ki] = recall;
+          perUser[row + nk + ki] = precision;
+          perUser[row + 2 * nk + ki] = ndcg;
+          perUser[row + 3 * nk + ki] = hit;
+        }
       }
     }
   }

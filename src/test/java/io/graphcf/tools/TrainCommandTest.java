@@ -59,6 +59,55 @@ class TrainCommandTest {
   }
 
   @Test
+  void evalAgainstComparesTwoModelsUserByUser() throws Exception {
+    Path lgn = tmp.resolve("lgn");
+    Path pop = tmp.resolve("pop");
+    assertEquals(0, run("train", "--model", "lightgcn", "--data", SAMPLE, "--out", lgn.toString(), "--epochs", "2",
+        "--dim", "16", "--batch", "1024", "--threads", "2", "--eval-every", "0", "--no-progress").code());
+    assertEquals(0, run("train", "--model", "mostpop", "--data", SAMPLE, "--out", pop.toString(), "--no-progress")
+        .code());
+    JsonNode a = JSON.readTree(run("eval", "--model", lgn.toString(), "--json").out());
+    JsonNode b = JSON.readTree(run("eval", "--model", pop.toString(), "--json").out());
+    CliRun c = run("eval", "--model", lgn.toString(), "--against", pop.toString(), "--json");
+    assertEquals(0, c.code(), c.err());
+    JsonNode j = JSON.readTree(c.out());
+    for (String key : new String[] {"recall@20", "ndcg@20", "precision@10", "hit@50"}) {
+      assertEquals(a.get(key).asDouble(), j.at("/model/" + key).asDouble(), 1e-12, key);
+      assertEquals(b.get(key).asDouble(), j.at("/against/" + key).asDouble(), 1e-12, key);
+      assertEquals(a.get(key).asDouble() - b.get(key).asDouble(), j.at("/difference/" + key).asDouble(), 1e-12, key);
+      double se = j.at("/difference_std_error/" + key).asDouble();
+      assertTrue(se > 0 && se < 1, key + " paired standard error " + se);
+    }
+    assertEquals(a.get("users").asInt(), j.get("users").asInt());
+
+    CliRun table = run("eval", "--model", lgn.toString(), "--against", pop.toString());
+    assertEquals(0, table.code(), table.err());
+    assertTrue(table.out().contains(String.format(java.util.Locale.ROOT, "%+.4f ± %.4f",
+        j.at("/difference/recall@20").asDouble(), j.at("/difference_std_error/recall@20").asDouble())), table.out());
+
+    // the store imported from the text files holds the same interactions under the same ordinals: accepted
+    Path sampleStore = tmp.resolve("sample-store");
+    assertEquals(0, run("import", "--format", "lightgcn", "--train", SAMPLE + "/train.txt", "--test",
+        SAMPLE + "/test.txt", "--out", sampleStore.toString()).code());
+    CliRun viaStore = run("eval", "--model", lgn.toString(), "--against", pop.toString(), "--data",
+        sampleStore.toString(), "--json");
+    assertEquals(0, viaStore.code(), viaStore.err());
+    assertEquals(j.at("/difference/ndcg@20").asDouble(), JSON.readTree(viaStore.out()).at("/difference/ndcg@20")
+        .asDouble(), 0);
+
+    // a model from other data is refused, naming it
+    Path store = Files.createDirectories(tmp.resolve("other-data"));
+    Files.writeString(store.resolve("train.txt"), "0 0 1\n1 1 2\n");
+    Files.writeString(store.resolve("test.txt"), "0 2\n1 0\n");
+    Path foreign = tmp.resolve("foreign");
+    assertEquals(0, run("train", "--model", "mostpop", "--data", store.toString(), "--out", foreign.toString(),
+        "--no-progress").code());
+    CliRun bad = run("eval", "--model", lgn.toString(), "--against", foreign.toString());
+    assertEquals(2, bad.code(), bad.out());
+    assertTrue(bad.err().contains(foreign.toString()), bad.err());
+  }
+
+  @Test
   void configFileSuppliesOptionsAndFlagsOverrideIt() throws Exception {
     Path cfg = tmp.resolve("mf.properties");
     Files.writeString(cfg, "model=mf\ndim=8\nepochs=3\neval_every=0\nprogress=false\nthreads=1\n");

@@ -20,11 +20,59 @@ public final class ReferenceEvaluator {
    * aligned with ks; the standard errors are computed in two passes over the stored per-user values.
    */
   public static double[][] evaluate(float[][] scores, Dataset d, int[] ks) {
+    double[][][] perUser = perUser(scores, d, ks);
+    int users = perUser[0].length == 0 ? 0 : perUser[0][0].length;
+    double[][] sums = new double[9][ks.length];
+    for (int m = 0; m < 4; m++) {
+      for (int ki = 0; ki < ks.length; ki++) {
+        for (int j = 0; j < users; j++) {
+          sums[m][ki] += perUser[m][ki][j];
+        }
+        sums[m][ki] = users == 0 ? 0 : sums[m][ki] / users;
+      }
+    }
+    sums[4][0] = users;
+    for (int m = 0; m < 4; m++) {
+      for (int ki = 0; ki < ks.length; ki++) {
+        sums[5 + m][ki] = twoPassStdError(perUser[m][ki]);
+      }
+    }
+    return sums;
+  }
+
+  /** Standard error of the mean of {@code v} in two passes: √(Σ (v − v̄)² / (n − 1) / n); 0 below two values. */
+  public static double twoPassStdError(double[] v) {
+    int n = v.length;
+    if (n < 2) {
+      return 0;
+    }
+    double mean = 0;
+    for (double x : v) {
+      mean += x;
+    }
+    mean /= n;
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - mean) * (x - mean);
+    }
+    return Math.sqrt(ss / (n - 1) / n);
+  }
+
+  /**
+   * Each evaluated user's values, {@code [metric][k][user]}: metrics recall, precision, NDCG, hit;
+   * users with at least one test item, ascending.
+   */
+  public static double[][][] perUser(float[][] scores, Dataset d, int[] ks) {
     CsrMatrix train = d.train().userItems();
     CsrMatrix test = d.test();
-    double[][] sums = new double[9][ks.length];
-    double[][][] perUser = new double[4][ks.length][d.numUsers()];
     int users = 0;
+    for (int u = 0; u < d.numUsers(); u++) {
+      if (test.degree(u) > 0) {
+        users++;
+      }
+    }
+    double[][][] perUser = new double[4][ks.length][users];
+    users = 0;
     for (int u = 0; u < d.numUsers(); u++) {
       if (test.degree(u) == 0) {
         continue;
@@ -62,27 +110,10 @@ public final class ReferenceEvaluator {
         }
         double[] values = {hits / (double) testSet.size(), hits / (double) k, dcg / idcg, hits > 0 ? 1 : 0};
         for (int m = 0; m < 4; m++) {
-          sums[m][ki] += values[m];
           perUser[m][ki][users - 1] = values[m];
         }
       }
     }
-    for (int m = 0; m < 4; m++) {
-      for (int ki = 0; ki < ks.length; ki++) {
-        sums[m][ki] = users == 0 ? 0 : sums[m][ki] / users;
-      }
-    }
-    sums[4][0] = users;
-    for (int m = 0; m < 4; m++) {
-      for (int ki = 0; ki < ks.length; ki++) {
-        double ss = 0;
-        for (int j = 0; j < users; j++) {
-          double dev = perUser[m][ki][j] - sums[m][ki];
-          ss += dev * dev;
-        }
-        sums[5 + m][ki] = users < 2 ? 0 : Math.sqrt(ss / (users - 1) / users);
-      }
-    }
-    return sums;
+    return perUser;
   }
 }
