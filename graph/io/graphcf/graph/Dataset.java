@@ -35,30 +35,13 @@ public final class Dataset {
   }
 
   /**
-   * A checksum of the split at the level of ordinals: the counts and both matrices' user → item CSR
-   * (CRC32C, 8 hex digits). Two datasets with the same value hold the same interactions under the same
-   * ordinals, whatever they were loaded from (a store or text files), so a model trained on one can be
-   * evaluated on the other.
+   * A checksum of the split at the level of ordinals ({@link ContentChecksum}, 8 hex digits): the same
+   * for two datasets holding the same interactions under the same ordinals, whatever they were loaded
+   * from (a store, {@link GraphStore#contentChecksum()}, or text files), so a model trained on one can be
+   * evaluated or served with the other.
    */
   public String contentChecksum() {
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    b.putInt(numUsers()).putInt(numItems());
-    CsrMatrix[] parts = {train.userItems(), test};
-    for (CsrMatrix m : parts) {
-      for (int[] a : new int[][] {m.rowPtr(), m.colIdx()}) {
-        b.putInt(a.length);
-        for (int x : a) {
-          if (b.remaining() < Integer.BYTES) {
-            crc.update(b.flip());
-            b.clear();
-          }
-          b.putInt(x);
-        }
-      }
-    }
-    crc.update(b.flip());
-    return String.format("%08x", crc.getValue());
+    return ContentChecksum.of(this);
   }
 
   @Override

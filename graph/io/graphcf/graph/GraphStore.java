@@ -441,6 +441,14 @@ public final class GraphStore implements Closeable {
     return testUserItems;
   }
 
+  /**
+   * The split's checksum at the level of ordinals, read from the mapped matrices without copying them:
+   * equal to {@link Dataset#contentChecksum()} of {@link #loadDataset()}.
+   */
+  public String contentChecksum() {
+    return ContentChecksum.of(this);
+  }
+
   /** Copies the split onto the heap (both train directions and test) for the compute kernels. */
   public Dataset loadDataset() {
     Interactions train = new Interactions(trainUserItems.toHeap(), trainItemUsers.toHeap());

@@ -59,8 +59,8 @@ public final class ModelIndex {
   /**
    * Builds with {@code builder} over the model's {@code item_embedding}, sets the beam and saves.
    * {@code storeDir}: the graph store whose training items tuning excludes (null: the one named in
-   * the metadata; an explicit store must match the model's user and item counts, as in
-   * {@link Recommender#open(Path, Path)}).
+   * the metadata; an explicit store must match the model's user and item counts and its recorded
+   * content checksum, as in {@link Recommender#open(Path, Path)}).
    */
   public static Built build(Path modelDir, HnswIndex.Builder builder, Beam beam, int threads, Path storeDir)
       throws IOException {
@@ -96,8 +96,8 @@ public final class ModelIndex {
 
   /**
    * The training items of each sampled user (as {@link Recommender} excludes them), from the
-   * explicit store (which must match the model's counts) or else from the one named in the model's
-   * metadata; null when the latter is missing or does not match the model: tuning then searches
+   * explicit store (which must match the model's counts and recorded content) or else from the one
+   * named in the model's metadata; null when the latter is missing or does not match the model: tuning then searches
    * without exclusions, which needs a slightly wider beam for the same recall (conservative).
    */
   static int[][] seenItems(ModelReader reader, Path storeDir, int numUsers, int numItems, int[] sample)
@@ -109,6 +109,7 @@ public final class ModelIndex {
           throw new IllegalArgumentException(storeDir + ": store has " + store.numUsers() + " users, "
               + store.numItems() + " items; the model has " + numUsers + " and " + numItems);
         }
+        Recommender.checkContent(data, store, reader.dir());
         return rowsOf(store.trainUserItems(), sample);
       }
     }

@@ -20,8 +20,8 @@ import java.util.List;
 
 /**
  * The in-process serving API: opens a model directory (and the graph store it was trained on, for
- * external ids and seen items) and answers top-k queries by external id. Thread-safe; each thread
- * keeps its own scratch, so a query allocates only its result (plus the ordinals of explicitly
+ * external ids and seen items) and answers top-k queries by external id. Thread-safe, {@link #close()}
+ * included (it waits for the queries in flight); each thread keeps its own scratch, so a query allocates only its result (plus the ordinals of explicitly
  * excluded ids). If the model directory holds {@value #INDEX_FILE} (written by
  * {@code graphcf index build}), item search is approximate through that HNSW graph, mapped from
  * the file, with the search beam tuned and stored by the build ({@link #searchBeam()}; per call
@@ -63,6 +63,8 @@ public final class Recommender implements Closeable {
   private final HnswIndex index;
   private final int maxSeen;
   private final ThreadLocal<Scratch> scratch;
+  /** Queries hold it shared, {@link #close()} exclusively (not reentrant: each public query enters once). */
+  private final java.util.concurrent.locks.StampedLock life = new java.util.concurrent.locks.StampedLock();
   private volatile boolean closed;
 
   private Recommender(Path modelDir, ModelReader reader, GraphStore store, boolean explicitStore) throws IOException {
@@ -151,12 +153,33 @@ public final class Recommender implements Closeable {
           + data.path("items").asInt() + " items; store " + s.dir() + " has " + s.numUsers() + " users, " + s.numItems()
           + " items");
     }
-    // A store passed explicitly (e.g. imported from the same text files the model was trained on)
-    // is trusted on matching counts; the one named in the metadata must match the fingerprint.
+    // The store named in the metadata must match the fingerprint; one passed explicitly (e.g. imported
+    // from the same text files the model was trained on) must hold the same interactions under the
+    // same ordinals, when the model recorded that checksum (older models: matching counts only).
     String fp = data.path("fingerprint").asText("");
     if (!explicitStore && !fp.isEmpty() && !fp.equals(s.fingerprint())) {
       throw new IllegalArgumentException(modelDir + ": model was trained on data with fingerprint " + fp
           + ", store " + s.dir() + " has " + s.fingerprint());
+    }
+    if (explicitStore) {
+      checkContent(data, s, modelDir);
+    }
+  }
+
+  /**
+   * Refuses a store whose split differs from the one the model recorded ({@code data.content}, the
+   * ordinal-level checksum): its ordinals would map the model's rows to the wrong ids. Models without
+   * the record, or with the store's own fingerprint, pass.
+   */
+  static void checkContent(JsonNode data, GraphStore s, Path modelDir) {
+    String content = data.path("content").asText("");
+    if (content.isEmpty() || data.path("fingerprint").asText("").equals(s.fingerprint())) {
+      return;
+    }
+    String has = s.contentChecksum();
+    if (!content.equals(has)) {
+      throw new IllegalArgumentException(modelDir + ": store " + s.dir() + " holds other interactions or ordinals"
+          + " than the model was trained on (content checksum " + has + ", the model's " + content + ")");
     }
   }
 
@@ -232,7 +255,15 @@ public final class Recommender implements Closeable {
 
   /** Top {@code k} items for a known user with options (seen items, exclusions, exact search). */
   public List<ScoredItem> recommend(String userId, int k, RecommendOptions options) {
-    checkOpen();
+    long stamp = enter();
+    try {
+      return recommendOpen(userId, k, options);
+    } finally {
+      life.unlockRead(stamp);
+    }
+  }
+
+  private List<ScoredItem> recommendOpen(String userId, int k, RecommendOptions options) {
     checkK(k);
     int u = users.ordinal(userId);
     if (u < 0) {
@@ -255,7 +286,15 @@ public final class Recommender implements Closeable {
 
   /** The {@code k} items with the largest inner product with {@code itemId}'s embedding (itself excluded). */
   public List<ScoredItem> similarItems(String itemId, int k) {
-    checkOpen();
+    long stamp = enter();
+    try {
+      return similarItemsOpen(itemId, k);
+    } finally {
+      life.unlockRead(stamp);
+    }
+  }
+
+  private List<ScoredItem> similarItemsOpen(String itemId, int k) {
     checkK(k);
     if (!kind.equals("embedding")) {
       throw new UnsupportedOperationException("similarItems needs an embedding model; " + modelDir + " is kind '"
@@ -274,7 +313,15 @@ public final class Recommender implements Closeable {
 
   /** As {@link #recommendForItems(List, int)} with options (exclusions, filter, exact search). */
   public List<ScoredItem> recommendForItems(List<String> recentItemIds, int k, RecommendOptions options) {
-    checkOpen();
+    long stamp = enter();
+    try {
+      return recommendForItemsOpen(recentItemIds, k, options);
+    } finally {
+      life.unlockRead(stamp);
+    }
+  }
+
+  private List<ScoredItem> recommendForItemsOpen(List<String> recentItemIds, int k, RecommendOptions options) {
     checkK(k);
     if (recentItemIds.isEmpty()) {
       throw new IllegalArgumentException("recentItemIds is empty: at least one item is needed to fold in a user");
@@ -380,20 +427,39 @@ public final class Recommender implements Closeable {
     }
   }
 
-  private void checkOpen() {
+  /**
+   * Admits a query: a shared hold on the recommender's life, so {@link #close()} waits for the queries
+   * in flight instead of releasing the store under them. The caller releases it with
+   * {@code life.unlockRead(stamp)}.
+   */
+  private long enter() {
+    long stamp = life.readLock();
     if (closed) {
+      life.unlockRead(stamp);
       throw new IllegalStateException("recommender for " + modelDir + " is closed");
+    }
+    return stamp;
+  }
+
+
+  /**
+   * Releases the store once the queries in flight have finished (new ones wait meanwhile); later calls
+   * throw {@link IllegalStateException}. A service can therefore swap in a newly trained model and close
+   * the old one while requests are still running on it.
+   */
+  @Override
+  public void close() {
+    long stamp = life.writeLock();
+    try {
+      if (!closed) {
+        closed = true;
+        store.close();
+      }
+    } finally {
+      life.unlockWrite(stamp);
     }
   }
 
-  /** Releases the store; later calls throw {@link IllegalStateException}. */
-  @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      store.close();
-    }
-  }
 
   /** Per-thread scratch, reused by every query of that thread. */
   private final class Scratch {

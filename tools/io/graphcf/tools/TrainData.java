@@ -57,8 +57,8 @@ record TrainData(Dataset dataset, ObjectNode meta) {
     } else {
       m.put("store", store);
     }
-    m.put("fingerprint", fingerprint).put("content", d.contentChecksum()).put("users", d.numUsers()).put("items", d.numItems())
-        .put("train", d.train().nnz()).put("test", d.test().nnz());
+    m.put("fingerprint", fingerprint).put("content", d.contentChecksum()).put("users", d.numUsers())
+        .put("items", d.numItems()).put("train", d.train().nnz()).put("test", d.test().nnz());
     return new TrainData(d, m);
   }
 

@@ -25,9 +25,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -388,6 +390,153 @@ public class RecommenderTest {
       } finally {
         pool.shutdownNow();
       }
+    }
+  }
+
+  /**
+   * An explicit store is checked against the content checksum the model recorded: a copy of the
+   * training store under other external ids passes, a store with one interaction moved is refused.
+   */
+  @Test
+  void explicitStoreMustHoldTheModelsContent() throws IOException {
+    String content;
+    try (GraphStore s = GraphStore.open(store)) {
+      content = s.contentChecksum();
+    }
+    Path m = tmp.resolve("model-content");
+    writeModel(m, "embedding", "not-this-store");
+    ObjectNode meta = (ObjectNode) io.graphcf.propagation.model.ModelReader.open(m).meta().deepCopy();
+    ((ObjectNode) meta.get("data")).put("content", content);
+    try (ModelWriter w = ModelWriter.create(m)) {
+      w.putMatrix("user_embedding", userEmb, USERS, DIM);
+      w.putMatrix("item_embedding", itemEmb, ITEMS, DIM);
+      w.commit(meta);
+    }
+    List<String> users = new ArrayList<>();
+    List<String> items = new ArrayList<>();
+    for (int u = 0; u < USERS; u++) {
+      users.add("renamed-" + u);
+    }
+    for (int i = 0; i < ITEMS; i++) {
+      items.add(iid(i));
+    }
+    Dataset same;
+    try (GraphStore s = GraphStore.open(store)) {
+      same = s.loadDataset();
+    }
+    Path renamed = tmp.resolve("store-renamed");
+    GraphStore.write(same, users, items, renamed, null);
+    try (Recommender rec = Recommender.open(m, renamed)) {
+      assertEquals(10, rec.recommend("renamed-3", 10).size());
+    }
+    // user 0's first training item moved to another item: same counts, other content
+    int[] ptr = same.train().userItems().rowPtr().clone();
+    int[] idx = same.train().userItems().colIdx().clone();
+    int moved = idx[0];
+    for (int i = 0; i < ITEMS; i++) {
+      if (Arrays.binarySearch(idx, ptr[0], ptr[1], i) < 0) {
+        moved = i;
+        break;
+      }
+    }
+    idx[0] = moved;
+    Arrays.sort(idx, ptr[0], ptr[1]);
+    Dataset other = new Dataset(new Interactions(new CsrMatrix(USERS, ITEMS, ptr, idx)), same.test());
+    Path changed = tmp.resolve("store-changed");
+    GraphStore.write(other, users, items, changed, null);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recommender.open(m, changed));
+    assertTrue(e.getMessage().contains("other interactions or ordinals") && e.getMessage().contains(content),
+        e.getMessage());
+  }
+
+  /**
+   * A query blocked inside the search (in its item filter) keeps {@code close()} waiting; it then
+   * completes with the right answer, and queries after the close are refused.
+   */
+  @Test
+  void closeWaitsForTheQueriesInFlight() throws Exception {
+    Recommender rec = Recommender.open(model);
+    RecommendOptions exact = RecommendOptions.defaults().exact(true);
+    List<ScoredItem> expected = rec.recommend(uid(3), 10, exact);
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ItemFilter blocking = item -> {
+      if (inside.getCount() > 0) {
+        inside.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return true;
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<List<ScoredItem>> query = pool.submit(() -> rec.recommend(uid(3), 10, exact.filter(blocking)));
+      assertTrue(inside.await(30, TimeUnit.SECONDS), "the query never reached its filter");
+      Future<?> closing = pool.submit(rec::close);
+      Thread.sleep(300);
+      assertFalse(closing.isDone(), "close() returned while a query was still running");
+      release.countDown();
+      assertEquals(expected, query.get(30, TimeUnit.SECONDS));
+      closing.get(30, TimeUnit.SECONDS);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> rec.recommend(uid(3), 10));
+      assertTrue(e.getMessage().contains("closed"), e.getMessage());
+      assertThrows(IllegalStateException.class, () -> rec.similarItems(iid(0), 5));
+      assertThrows(IllegalStateException.class, () -> rec.recommendForItems(List.of(iid(0)), 5));
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+      rec.close();
+    }
+  }
+
+  /** Queries racing a close either answer correctly or are refused as closed; nothing else happens. */
+  @Test
+  void queriesRacingCloseAnswerOrAreRefused() throws Exception {
+    List<List<ScoredItem>> expected = new ArrayList<>();
+    try (Recommender rec = Recommender.open(model)) {
+      for (int u = 0; u < USERS; u++) {
+        expected.add(rec.recommend(uid(u), 10));
+      }
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 5; round++) {
+        Recommender rec = Recommender.open(model);
+        CountDownLatch started = new CountDownLatch(4);
+        List<Future<int[]>> fs = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          int shift = 11 * t;
+          fs.add(pool.submit(() -> {
+            int answered = 0;
+            int refused = 0;
+            started.countDown();
+            for (int j = 0; refused == 0 || j < 10; j++) {
+              int u = (j + shift) % USERS;
+              try {
+                if (!rec.recommend(uid(u), 10).equals(expected.get(u))) {
+                  return null;
+                }
+                answered++;
+              } catch (IllegalStateException e) {
+                refused++;
+              }
+            }
+            return new int[] {answered, refused};
+          }));
+        }
+        started.await();
+        rec.close();
+        for (Future<int[]> f : fs) {
+          int[] counts = f.get(60, TimeUnit.SECONDS);
+          assertTrue(counts != null, "a query racing close() returned a wrong answer");
+          assertTrue(counts[1] > 0, "no query was refused after close()");
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 }
