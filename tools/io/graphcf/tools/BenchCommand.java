@@ -8,6 +8,8 @@ import io.graphcf.propagation.Workers;
 import io.graphcf.propagation.eval.EmbeddingScorer;
 import io.graphcf.propagation.eval.EvalResult;
 import io.graphcf.propagation.eval.Evaluator;
+import io.graphcf.propagation.spectral.RandomizedSvd;
+import io.graphcf.propagation.spectral.TruncatedSvd;
 import io.graphcf.propagation.ultragcn.UltraGcnStepBench;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,7 +36,9 @@ public final class BenchCommand extends BaseCommand {
       + "lightgcl-step (LightGCL training steps at the defaults: CPU-s per step, InfoNCE GFLOP against the FMA peak "
       + "measured in the same run), "
       + "ultragcn-step (UltraGCN training steps at the reference Gowalla configuration: the Vector API negative-pair "
-      + "kernel against the scalar one on the same batches).")
+      + "kernel against the scalar one on the same batches), "
+      + "svd (randomized truncated SVD of the normalised interaction matrix at each --ranks: the whole SVD against "
+      + "its sparse products alone, timed in the same run).")
   String suite;
 
   @Option(names = "--data", required = true, description = "A store directory or a LightGCN-format directory.")
@@ -61,12 +65,26 @@ public final class BenchCommand extends BaseCommand {
           + "per kernel (default ${DEFAULT-VALUE}).")
   int steps;
 
+  @Option(names = "--ranks", split = ",", defaultValue = "5,256",
+      description = "svd: the ranks to time (default ${DEFAULT-VALUE}: LightGCL's and GF-CF's).")
+  int[] ranks;
+
+  @Option(names = "--power-iters", defaultValue = "2",
+      description = "svd: subspace (power) iterations (default ${DEFAULT-VALUE}).")
+  int powerIters;
+
+  @Option(names = "--oversample", defaultValue = "10", description = "svd: oversampling (default ${DEFAULT-VALUE}).")
+  int oversample;
+
   @Override
   protected int execute() throws Exception {
     if (!suite.equals("propagation") && !suite.equals("eval") && !suite.equals("lightgcn-step")
-        && !suite.equals("lightgcl-step") && !suite.equals("ultragcn-step")) {
+        && !suite.equals("lightgcl-step") && !suite.equals("ultragcn-step") && !suite.equals("svd")) {
       throw new UsageException("unknown bench suite '" + suite + "' (known: propagation, eval, lightgcn-step, "
-          + "lightgcl-step, ultragcn-step)");
+          + "lightgcl-step, ultragcn-step, svd)");
+    }
+    if (powerIters < 0 || oversample < 0) {
+      throw new UsageException("--power-iters and --oversample must be >= 0, got " + powerIters + " and " + oversample);
     }
     if (dim < 1 || repeats < 1) {
       throw new UsageException("--dim and --repeats must be >= 1, got " + dim + " and " + repeats);
@@ -82,6 +100,8 @@ public final class BenchCommand extends BaseCommand {
       io.graphcf.contrastive.LightGclStepBench.run(out(), d, t, steps, seed);
     } else if (suite.equals("ultragcn-step")) {
       UltraGcnStepBench.run(out(), d, dim, t, steps, seed);
+    } else if (suite.equals("svd")) {
+      benchSvd(d, t);
     } else {
       benchEval(d, t);
     }
@@ -237,6 +257,55 @@ public final class BenchCommand extends BaseCommand {
     out().printf("  plain CSR loop (1t) %8.2f ms  ratio %.2fx%n", plainMs, plainMs / oursMs);
     out().printf("  EJML MT mult        %8.2f ms  ratio %.2fx%n", ejmlMs, ejmlMs / oursMs);
     out().printf("  max |difference| between the three results: %.3g%n", maxDiff);
+  }
+
+  /**
+   * The randomized SVD at each rank, against the sparse products it performs (1 + 2q + 1 half-products
+   * of width l = rank + oversample) timed alone in the same run: the ratio is what the dense steps
+   * (orthonormalisations, EJML's small SVD, the final rotations) add. Prints the top singular values
+   * (the first is exactly 1 for R̃).
+   */
+  private void benchSvd(Dataset d, int t) {
+    int nu = d.numUsers();
+    int ni = d.numItems();
+    int small = Math.min(nu, ni);
+    NormalizedAdjacency a = NormalizedAdjacency.of(d.train(), 2 * t);
+    out().printf("svd: R~ of %,d users x %,d items, %,d non-zeros, %d power iterations, oversample %d, %d threads, "
+        + "median of %d%n", nu, ni, d.train().nnz(), powerIters, oversample, t, repeats);
+    for (int rank : ranks) {
+      if (rank < 1 || rank > small) {
+        throw new UsageException("--ranks must be in [1, " + small + "], got " + rank);
+      }
+      int l = Math.min(rank + oversample, small);
+      TruncatedSvd[] last = new TruncatedSvd[1];
+      float[] z = new float[ni * l];
+      float[] y = new float[nu * l];
+      SplittableRandom rnd = new SplittableRandom(seed);
+      for (int k = 0; k < z.length; k++) {
+        z[k] = (float) rnd.nextGaussian();
+      }
+      double svdMs;
+      double productsMs;
+      try (Workers w = Workers.create(t)) {
+        svdMs = time(() -> last[0] = RandomizedSvd.compute(a, rank, powerIters, oversample, seed, w));
+        productsMs = time(() -> {
+          Propagation.usersFromItems(a, z, l, y, w);
+          for (int it = 0; it < powerIters; it++) {
+            Propagation.itemsFromUsers(a, y, l, z, w);
+            Propagation.usersFromItems(a, z, l, y, w);
+          }
+          Propagation.itemsFromUsers(a, y, l, z, w);
+        });
+      }
+      float[] sv = last[0].s();
+      StringBuilder top = new StringBuilder();
+      for (int c = 0; c < Math.min(5, rank); c++) {
+        top.append(String.format(java.util.Locale.ROOT, c == 0 ? "%.5f" : ", %.5f", sv[c]));
+      }
+      out().printf(java.util.Locale.ROOT, "  rank %4d (l = %d): SVD %9.1f ms; its %d sparse products alone %8.1f ms; "
+          + "ratio %.2fx; top singular values %s%n", rank, l, svdMs, 2 * powerIters + 2, productsMs,
+          svdMs / productsMs, top);
+    }
   }
 
   /** Median wall time of {@code repeats} runs after as many warm-up runs. */
