@@ -89,40 +89,10 @@ public final class EvalCommand extends BaseCommand {
     return GraphCf.EXIT_OK;
   }
 
-  /**
-   * Refuses a model trained on other data than {@code td}: the data must have the model's fingerprint or,
-   * failing that, the same {@link Dataset#contentChecksum()} as the data the model recorded (from its
-   * metadata, or by reading that data again when an older model did not record it).
-   */
   private static void checkSameData(ObjectNode meta, Path model, TrainData td, Path dataDir) {
-    String fp = meta.at("/data/fingerprint").asText("");
-    if (fp.isEmpty() || fp.equals(td.fingerprint())) {
-      return;
-    }
-    String content = meta.at("/data/content").asText("");
-    if (content.isEmpty()) {
-      content = recordedContent(meta, fp);
-    }
-    if (!content.equals(td.content())) {
-      throw new UsageException("model " + model + " was trained on data " + fp + ", " + dataDir + " is "
-          + td.fingerprint() + " and holds other interactions or ordinals");
-    }
-  }
-
-  /** The content checksum of the data a model's metadata names, if it is still there unchanged; else "". */
-  private static String recordedContent(ObjectNode meta, String fingerprint) {
-    String where = meta.at("/data/store").asText(null);
-    if (where == null) {
-      where = meta.at("/data/source").asText(null);
-    }
-    if (where == null) {
-      return "";
-    }
-    try {
-      TrainData recorded = TrainData.load(Path.of(where));
-      return recorded.fingerprint().equals(fingerprint) ? recorded.content() : "";
-    } catch (java.io.IOException | RuntimeException e) {
-      return "";
+    if (!td.holdsDataOf(meta)) {
+      throw new UsageException("model " + model + " was trained on data " + meta.at("/data/fingerprint").asText()
+          + ", " + dataDir + " is " + td.fingerprint() + " and holds other interactions or ordinals");
     }
   }
 

@@ -229,9 +229,9 @@ public final class TrainCommand extends BaseCommand {
   private ObjectNode checkpointHyperparameters(TrainData td, String m) throws IOException {
     ModelReader r = ModelReader.open(resume);
     ObjectNode meta = r.meta();
-    String fp = meta.at("/data/fingerprint").asText();
-    if (!fp.equals(td.fingerprint())) {
-      throw new UsageException("checkpoint " + resume + " was trained on data " + fp + ", --data is " + td.fingerprint());
+    if (!td.holdsDataOf(meta)) {
+      throw new UsageException("checkpoint " + resume + " was trained on data " + meta.at("/data/fingerprint").asText()
+          + ", --data is " + td.fingerprint() + " and holds other interactions or ordinals");
     }
     if (!meta.path("model").asText().equals(m)) {
       throw new UsageException("checkpoint " + resume + " holds model '" + meta.path("model").asText()

@@ -79,4 +79,39 @@ record TrainData(Dataset dataset, ObjectNode meta) {
   String content() {
     return meta.path("content").asText();
   }
+
+  /**
+   * Whether this is the data a model (its metadata {@code modelMeta}) was trained on: the same fingerprint
+   * or, failing that, the same {@link Dataset#contentChecksum()} as the data the model recorded (from its
+   * metadata, or by reading that data again when an older model did not record it). A model that
+   * records no fingerprint passes.
+   */
+  boolean holdsDataOf(ObjectNode modelMeta) {
+    String fp = modelMeta.at("/data/fingerprint").asText("");
+    if (fp.isEmpty() || fp.equals(fingerprint())) {
+      return true;
+    }
+    String recorded = modelMeta.at("/data/content").asText("");
+    if (recorded.isEmpty()) {
+      recorded = recordedContent(modelMeta, fp);
+    }
+    return recorded.equals(content());
+  }
+
+  /** The content checksum of the data a model's metadata names, if it is still there unchanged; else "". */
+  private static String recordedContent(ObjectNode modelMeta, String fingerprint) {
+    String where = modelMeta.at("/data/store").asText(null);
+    if (where == null) {
+      where = modelMeta.at("/data/source").asText(null);
+    }
+    if (where == null) {
+      return "";
+    }
+    try {
+      TrainData recorded = load(Path.of(where));
+      return recorded.fingerprint().equals(fingerprint) ? recorded.content() : "";
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
 }

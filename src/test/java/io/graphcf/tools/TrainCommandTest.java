@@ -153,6 +153,22 @@ class TrainCommandTest {
     assertEquals(0, r.code(), r.err());
     assertEquals(2, JSON.readTree(r.out().trim()).get("epoch").asInt(), r.out());
     assertEquals(2, ModelReader.open(model).meta().at("/state/epoch").asInt());
+
+    // the store imported from the same text files continues the run; other data is refused
+    Path store = tmp.resolve("resume-store");
+    assertEquals(0, run("import", "--format", "lightgcn", "--train", SAMPLE + "/train.txt", "--test",
+        SAMPLE + "/test.txt", "--out", store.toString()).code());
+    Path viaStore = tmp.resolve("m-store");
+    CliRun s = run("train", "--model", "mf", "--data", store.toString(), "--out", viaStore.toString(), "--resume",
+        model.toString(), "--epochs", "3", "--threads", "1", "--no-progress");
+    assertEquals(0, s.code(), s.err());
+    assertEquals(3, ModelReader.open(viaStore).meta().at("/state/epoch").asInt());
+    Path other = Files.createDirectories(tmp.resolve("resume-other"));
+    Files.writeString(other.resolve("train.txt"), "0 0 1\n1 1 2\n");
+    CliRun bad = run("train", "--model", "mf", "--data", other.toString(), "--out", tmp.resolve("m-bad").toString(),
+        "--resume", model.toString(), "--epochs", "3", "--threads", "1", "--no-progress");
+    assertEquals(2, bad.code(), bad.out());
+    assertTrue(bad.err().contains("other interactions or ordinals"), bad.err());
   }
 
   @Test
