@@ -108,14 +108,15 @@ final class InfoNce {
 
   /**
    * Returns L and adds ∂L/∂G to {@code gradG} (rows {@code nodes[0..n)}) and ∂L/∂E to {@code gradE}
-   * (every row). {@code g} and {@code e} are numNodes × dim; {@code nodes} must be distinct.
+   * (every row). {@code g} and {@code e} hold numNodes × dim values (longer arrays: the rest is not
+   * read); {@code nodes} must be distinct.
    */
   double lossAndGradient(int[] nodes, float[] weights, int n, float[] g, float[] e, int numNodes, float tau,
       float[] gradG, float[] gradE, Workers workers) {
     int d = dim;
     long size = (long) numNodes * d;
-    if (g.length != size || e.length != size || gradG.length != size || gradE.length != size) {
-      throw new IllegalArgumentException("InfoNCE shapes: expected " + numNodes + " x " + d + " = " + size
+    if (g.length < size || e.length < size || gradG.length < size || gradE.length < size) {
+      throw new IllegalArgumentException("InfoNCE shapes: expected at least " + numNodes + " x " + d + " = " + size
           + ", got g=" + g.length + ", e=" + e.length + ", gradG=" + gradG.length + ", gradE=" + gradE.length);
     }
     if (!(tau > 0)) {

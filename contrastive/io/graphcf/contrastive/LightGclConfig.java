@@ -11,11 +11,41 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code torch.svd_lowrank(adj, q)}: a sketch of exactly q Gaussian columns and 2 power iterations
  * with re-orthonormalisation, so the defaults are 2 power iterations and no oversampling
  * ({@code svdOversample > 0} gives a more accurate rank-q subspace than the reference uses). The
- * reference's README runs Gowalla with λ2 = 0 (its parser default, kept here, is 1e-7).
+ * reference's README runs Gowalla with λ2 = 0 (its parser default, kept here, is 1e-7). InfoNCE's
+ * denominator runs over all nodes as the reference's does ({@link Negatives#ALL}); {@link Negatives#BATCH}
+ * is the cheaper in-batch variant.
  */
 public record LightGclConfig(int dim, int layers, float lr, float lambda1, float tau, float lambda2, int batch,
-    float dropout, int svdRank, int svdPowerIters, int svdOversample, long seed) {
+    float dropout, int svdRank, int svdPowerIters, int svdOversample, long seed, Negatives negatives) {
+  /**
+   * The nodes in InfoNCE's denominator: {@code ALL} nodes of the type (the reference's; a (batch × all
+   * nodes) product per step) or only the batch's distinct nodes of the type ({@code BATCH}, "in-batch
+   * negatives" as SGL and SimGCL use; a (batch × batch) product, several times cheaper on large graphs).
+   */
+  public enum Negatives {
+    ALL,
+    BATCH;
+
+    /** "all" or "batch", as in the metadata and on the command line. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Parses {@link #key()}; an error naming the accepted values otherwise. */
+    public static Negatives parse(String s) {
+      for (Negatives n : values()) {
+        if (n.key().equals(s)) {
+          return n;
+        }
+      }
+      throw new IllegalArgumentException("negatives must be 'all' or 'batch', got '" + s + "'");
+    }
+  }
+
   public LightGclConfig {
+    if (negatives == null) {
+      throw new IllegalArgumentException("negatives must not be null");
+    }
     if (dim < 1) {
       throw new IllegalArgumentException("dim must be >= 1, got " + dim);
     }
@@ -53,67 +83,72 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
 
   /** The reference defaults (seed 2023). */
   public static LightGclConfig defaults() {
-    return new LightGclConfig(64, 2, 1e-3f, 0.2f, 0.2f, 1e-7f, 4096, 0f, 5, 2, 0, 2023L);
+    return new LightGclConfig(64, 2, 1e-3f, 0.2f, 0.2f, 1e-7f, 4096, 0f, 5, 2, 0, 2023L, Negatives.ALL);
   }
 
   public LightGclConfig withDim(int v) {
     return new LightGclConfig(v, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withLayers(int v) {
     return new LightGclConfig(dim, v, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withLr(float v) {
     return new LightGclConfig(dim, layers, v, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withLambda1(float v) {
     return new LightGclConfig(dim, layers, lr, v, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withTau(float v) {
     return new LightGclConfig(dim, layers, lr, lambda1, v, lambda2, batch, dropout, svdRank, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withLambda2(float v) {
     return new LightGclConfig(dim, layers, lr, lambda1, tau, v, batch, dropout, svdRank, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withBatch(int v) {
     return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, v, dropout, svdRank, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withDropout(float v) {
     return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, v, svdRank, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withSvdRank(int v) {
     return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, v, svdPowerIters,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withSvdPowerIters(int v) {
     return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, v,
-        svdOversample, seed);
+        svdOversample, seed, negatives);
   }
 
   public LightGclConfig withSvdOversample(int v) {
     return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
-        v, seed);
+        v, seed, negatives);
   }
 
   public LightGclConfig withSeed(long v) {
     return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
-        svdOversample, v);
+        svdOversample, v, negatives);
+  }
+
+  public LightGclConfig withNegatives(Negatives v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, seed, v);
   }
 
   /** The hyperparameters as metadata JSON. */
@@ -121,7 +156,8 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
     ObjectNode n = json.createObjectNode();
     n.put("dim", dim).put("layers", layers).put("lr", lr).put("lambda1", lambda1).put("tau", tau)
         .put("lambda2", lambda2).put("batch", batch).put("dropout", dropout).put("svd_rank", svdRank)
-        .put("svd_power_iters", svdPowerIters).put("svd_oversample", svdOversample).put("seed", seed);
+        .put("svd_power_iters", svdPowerIters).put("svd_oversample", svdOversample).put("seed", seed)
+        .put("infonce_negatives", negatives.key());
     return n;
   }
 
@@ -133,6 +169,7 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
         (float) n.path("tau").asDouble(d.tau), (float) n.path("lambda2").asDouble(d.lambda2),
         n.path("batch").asInt(d.batch), (float) n.path("dropout").asDouble(d.dropout),
         n.path("svd_rank").asInt(d.svdRank), n.path("svd_power_iters").asInt(d.svdPowerIters),
-        n.path("svd_oversample").asInt(d.svdOversample), n.path("seed").asLong(d.seed));
+        n.path("svd_oversample").asInt(d.svdOversample), n.path("seed").asLong(d.seed),
+        Negatives.parse(n.path("infonce_negatives").asText(d.negatives.key())));
   }
 }

@@ -116,6 +116,15 @@ public final class LightGclTrainer implements EpochTrainer {
   private final float[] itemWeights;
   private final int[] userSlot;
   private final int[] itemSlot;
+  /**
+   * In-batch negatives: the batch's distinct rows of G and E gathered compactly, the gradients on
+   * them, and the identity node list (compact row k is node k); null with all-node negatives.
+   */
+  private final float[] compactG;
+  private final float[] compactE;
+  private final float[] compactGradG;
+  private final float[] compactGradE;
+  private final int[] identity;
 
   private boolean finalValid;
   private LongConsumer progress = n -> {};
@@ -199,6 +208,23 @@ public final class LightGclTrainer implements EpochTrainer {
     itemSlot = new int[numItems];
     Arrays.fill(userSlot, -1);
     Arrays.fill(itemSlot, -1);
+    if (config.negatives() == LightGclConfig.Negatives.BATCH) {
+      int rows = 2 * b;
+      compactG = new float[rows * dim];
+      compactE = new float[rows * dim];
+      compactGradG = new float[rows * dim];
+      compactGradE = new float[rows * dim];
+      identity = new int[rows];
+      for (int k = 0; k < rows; k++) {
+        identity[k] = k;
+      }
+    } else {
+      compactG = null;
+      compactE = null;
+      compactGradG = null;
+      compactGradE = null;
+      identity = null;
+    }
   }
 
   /** torch.nn.init.xavier_uniform_ of a (rows × cols) tensor: U(−a, a), a = sqrt(6 / (rows + cols)). */
@@ -464,11 +490,42 @@ public final class LightGclTrainer implements EpochTrainer {
       itemSlot[uniqueItems[k]] = -1;
       itemWeights[k] *= lambda1 / (2f * n);
     }
+    if (compactG != null) {
+      return inBatch(uniqueUsers, userWeights, nu, svdUsers, sumUsers, gradGu, gradEu)
+          + inBatch(uniqueItems, itemWeights, ni, svdItems, sumItems, gradGi, gradEi);
+    }
     infoNceScores += (long) nu * numUsers + (long) ni * numItems;
     double loss = infoNce.lossAndGradient(uniqueUsers, userWeights, nu, svdUsers, sumUsers, numUsers,
         config.tau(), gradGu, gradEu, workers);
     loss += infoNce.lossAndGradient(uniqueItems, itemWeights, ni, svdItems, sumItems, numItems, config.tau(),
         gradGi, gradEi, workers);
+    return loss;
+  }
+
+  /**
+   * InfoNCE with in-batch negatives for one node type: the same fused kernel over the batch's {@code n}
+   * distinct nodes gathered into compact rows (so the denominator runs over those nodes only), its
+   * gradients added back to the nodes' rows of {@code gradG} and {@code gradE}.
+   */
+  private double inBatch(int[] nodes, float[] weights, int n, float[] g, float[] e, float[] gradG, float[] gradE) {
+    int d = dim;
+    for (int k = 0; k < n; k++) {
+      System.arraycopy(g, nodes[k] * d, compactG, k * d, d);
+      System.arraycopy(e, nodes[k] * d, compactE, k * d, d);
+    }
+    Arrays.fill(compactGradG, 0, n * d, 0f);
+    Arrays.fill(compactGradE, 0, n * d, 0f);
+    infoNceScores += (long) n * n;
+    double loss = infoNce.lossAndGradient(identity, weights, n, compactG, compactE, n, config.tau(), compactGradG,
+        compactGradE, workers);
+    for (int k = 0; k < n; k++) {
+      int o = nodes[k] * d;
+      int c = k * d;
+      for (int x = 0; x < d; x++) {
+        gradG[o + x] += compactGradG[c + x];
+        gradE[o + x] += compactGradE[c + x];
+      }
+    }
     return loss;
   }
 

@@ -25,6 +25,11 @@ public final class LightGclOptions {
   @Option(names = "--edge-dropout", description = "LightGCL: edge dropout rate of the main view (default 0).")
   Float edgeDropout;
 
+  @Option(names = "--infonce-negatives", paramLabel = "all|batch",
+      description = "LightGCL: InfoNCE's denominator over all nodes of a type (default, the reference's) or over the "
+          + "batch's nodes only (in-batch negatives: much cheaper per step on large graphs).")
+  String negatives;
+
   /** {@code base} (defaults with the shared flags applied) with these flags and the SVD flags applied. */
   LightGclConfig apply(LightGclConfig base, Integer powerIters, Integer oversample) {
     LightGclConfig c = base;
@@ -44,6 +49,9 @@ public final class LightGclOptions {
       if (edgeDropout != null) {
         c = c.withDropout(edgeDropout);
       }
+      if (negatives != null) {
+        c = c.withNegatives(LightGclConfig.Negatives.parse(negatives));
+      }
       if (powerIters != null) {
         c = c.withSvdPowerIters(powerIters);
       }
@@ -58,6 +66,7 @@ public final class LightGclOptions {
 
   /** Whether any LightGCL-only flag was given (they are rejected for other models). */
   boolean any() {
-    return lambda1 != null || tau != null || lambda2 != null || svdRank != null || edgeDropout != null;
+    return lambda1 != null || tau != null || lambda2 != null || svdRank != null || edgeDropout != null
+        || negatives != null;
   }
 }

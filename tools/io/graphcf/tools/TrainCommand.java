@@ -135,6 +135,7 @@ public final class TrainCommand extends BaseCommand {
     if (m == null) {
       throw new UsageException("--model is required (" + MODELS + ")");
     }
+    rejectOtherModelsFlags(m);
     TrainData td = TrainData.load(dataDir);
     int t = positive(integer(threads, "threads", Workers.defaultThreads()), "threads");
     try (Workers w = Workers.create(t)) {
@@ -303,6 +304,24 @@ public final class TrainCommand extends BaseCommand {
         e.flush();
       }
     }, true, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A LightGCL or UltraGCN flag on the command line of another model is an error rather than silently
+   * ignored (a config file may carry keys for several models: those are not checked).
+   */
+  private void rejectOtherModelsFlags(String m) {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    for (String mixin : new String[] {"lightgcl", "ultragcn"}) {
+      if (mixin.equals(m)) {
+        continue;
+      }
+      for (OptionSpec o : spec.mixins().get(mixin).options()) {
+        if (parsed.hasMatchedOption(o)) {
+          throw new UsageException(o.longestName() + " applies to --model " + mixin + " only, not " + m);
+        }
+      }
+    }
   }
 
   // ---- option resolution: flag, else config file, else default ----

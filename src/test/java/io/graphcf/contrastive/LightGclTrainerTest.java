@@ -54,6 +54,14 @@ class LightGclTrainerTest {
     }
   }
 
+  /** In-batch negatives: the denominator over the batch's distinct nodes of each type only. */
+  @Test
+  void inBatchNegativesLossAndGradient() {
+    for (float scale : new float[] {1f, 6f}) {
+      checkGradient(tinyConfig().withNegatives(LightGclConfig.Negatives.BATCH), scale);
+    }
+  }
+
   @Test
   void gradientWithoutTheSvdView() {
     checkGradient(tinyConfig().withLambda1(0f).withLayers(3), 1f);
@@ -213,15 +221,25 @@ class LightGclTrainerTest {
       return bpr + cl + cfg.lambda2() * reg;
     }
 
-    /** mean log(Σ_j exp(g_b·e_j/τ) + 1e-8) − mean clamp(g_b·e_b/τ, −5, 5), duplicates included. */
+    /**
+     * mean log(Σ_j exp(g_b·e_j/τ) + 1e-8) − mean clamp(g_b·e_b/τ, −5, 5), duplicates included; j over
+     * all {@code count} nodes, or over the distinct {@code ids} with in-batch negatives.
+     */
     private double infoNce(double[] g, double[] e, int count, int[] ids) {
       double tau = cfg.tau();
       double neg = 0;
       double pos = 0;
+      boolean[] inBatch = new boolean[count];
+      for (int b : ids) {
+        inBatch[b] = true;
+      }
+      boolean all = cfg.negatives() == LightGclConfig.Negatives.ALL;
       for (int b : ids) {
         double sum = 0;
         for (int j = 0; j < count; j++) {
-          sum += Math.exp(dot(g, b, e, j) / tau);
+          if (all || inBatch[j]) {
+            sum += Math.exp(dot(g, b, e, j) / tau);
+          }
         }
         neg += Math.log(sum + 1e-8);
         pos += Math.max(-5, Math.min(5, dot(g, b, e, b) / tau));

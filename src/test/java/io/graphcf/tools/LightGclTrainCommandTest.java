@@ -18,13 +18,12 @@ class LightGclTrainCommandTest {
   @TempDir
   Path tmp;
 
-
   @Test
   void trainsAnEmbeddingModelWithItsFlags() throws Exception {
     Path model = tmp.resolve("lgcl");
     CliRun r = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", model.toString(), "--epochs", "1",
         "--dim", "8", "--batch", "8192", "--lambda1", "0.1", "--tau", "0.3", "--lambda2", "0", "--svd-rank", "3",
-        "--edge-dropout", "0.1", "--layers", "1", "--threads", "2", "--no-progress");
+        "--edge-dropout", "0.1", "--layers", "1", "--infonce-negatives", "batch", "--threads", "2", "--no-progress");
     assertEquals(0, r.code(), r.err());
     JsonNode line = JSON.readTree(r.out().trim());
     assertTrue(line.has("recall@20"), line.toString());
@@ -37,6 +36,7 @@ class LightGclTrainCommandTest {
     assertEquals(0.3, h.get("tau").asDouble(), 1e-6);
     assertEquals(3, h.get("svd_rank").asInt());
     assertEquals(1, h.get("layers").asInt());
+    assertEquals("batch", h.get("infonce_negatives").asText());
     assertEquals(1435, reader.matrix("user_embedding").rows());
     assertEquals(8, reader.matrix("item_embedding").cols());
   }
@@ -51,5 +51,13 @@ class LightGclTrainCommandTest {
         "--decay", "1e-4");
     assertEquals(2, b.code());
     assertTrue(b.err().contains("--lambda2"), b.err());
+    CliRun c = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("c").toString(),
+        "--infonce-negatives", "some");
+    assertEquals(2, c.code());
+    assertTrue(c.err().contains("'all' or 'batch'"), c.err());
+    CliRun d = CliRun.of("train", "--model", "lightgcn", "--data", SAMPLE, "--out", tmp.resolve("d").toString(),
+        "--infonce-negatives", "batch");
+    assertEquals(2, d.code());
+    assertTrue(d.err().contains("--infonce-negatives applies to --model lightgcl only"), d.err());
   }
 }
