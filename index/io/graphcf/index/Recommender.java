@@ -21,12 +21,12 @@ import java.util.List;
 /**
  * The in-process serving API: opens a model directory (and the graph store it was trained on, for
  * external ids and seen items) and answers top-k queries by external id. Thread-safe, {@link #close()}
- * included (it waits for the queries in flight); each thread keeps its own scratch, so a query allocates only its result (plus the ordinals of explicitly
- * excluded ids). If the model directory holds {@value #INDEX_FILE} (written by
- * {@code graphcf index build}), item search is approximate through that HNSW graph, mapped from
- * the file, with the search beam tuned and stored by the build ({@link #searchBeam()}; per call
- * {@link RecommendOptions#ef(int)}); otherwise, or with {@link RecommendOptions#exact(boolean)}, it
- * is an exact scan.
+ * included (it waits for the queries in flight); each thread keeps its own scratch, so a query
+ * allocates only its result (plus the ordinals of explicitly excluded ids). If the model directory
+ * holds {@value #INDEX_FILE} (written by {@code graphcf index build}), item search is approximate
+ * through that HNSW graph, mapped from the file, with the search beam tuned and stored by the build
+ * ({@link #searchBeam()}; per call {@link RecommendOptions#ef(int)}); otherwise, or with
+ * {@link RecommendOptions#exact(boolean)}, it is an exact scan.
  *
  * <p>Model kinds: {@code embedding} (user and item embeddings, scored by inner product),
  * {@code popularity} (one score per item), {@code filter} (GF-CF, BSPM: rebuilt on the store's
@@ -441,11 +441,11 @@ public final class Recommender implements Closeable {
     return stamp;
   }
 
-
   /**
    * Releases the store once the queries in flight have finished (new ones wait meanwhile); later calls
    * throw {@link IllegalStateException}. A service can therefore swap in a newly trained model and close
-   * the old one while requests are still running on it.
+   * the old one while requests are still running on it. Not from inside a query (an {@link ItemFilter}):
+   * it would wait for itself.
    */
   @Override
   public void close() {

@@ -16,8 +16,8 @@ import java.util.zip.CRC32C;
  * The data a train or eval command runs on, with its metadata {@code data} object (contract 6):
  * a graphcf store ({@link GraphStore#open}, fingerprinted by the store) or, for convenience, a
  * LightGCN-format directory ({@code train.txt}, optional {@code test.txt}; fingerprinted by the
- * CRC32C of the two files). The metadata also records the split's {@link Dataset#contentChecksum()}, which
- * is the same for a store and the text files it was imported from when their ordinals agree.
+ * CRC32C of the two files). The metadata also records the split's {@link Dataset#contentChecksum()},
+ * which is the same for a store and the text files it was imported from when their ordinals agree.
  */
 record TrainData(Dataset dataset, ObjectNode meta) {
   private static final ObjectMapper JSON = new ObjectMapper();

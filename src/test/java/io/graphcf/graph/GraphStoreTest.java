@@ -141,7 +141,10 @@ class GraphStoreTest {
     assertNotEquals(tiny().toDataset().contentChecksum(), moved.toDataset().contentChecksum());
   }
 
-  /** CRC32C of: users, items (int32 LE); per matrix (train, test): rows (int32), row pointers (int64), columns (int32). */
+  /**
+   * CRC32C of: users, items (int32 LE); per matrix (train, test): rows (int32), row pointers (int64),
+   * columns (int32).
+   */
   private static String byHand(Dataset d) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     writeLe(bytes, d.numUsers(), 4);

@@ -40,7 +40,7 @@ public final class ReferenceEvaluator {
     return sums;
   }
 
-  /** Standard error of the mean of {@code v} in two passes: √(Σ (v − v̄)² / (n − 1) / n); 0 below two values. */
+  /** Standard error of the mean of {@code v}, two passes: √(Σ (v − v̄)² / (n − 1) / n); 0 below two values. */
   public static double twoPassStdError(double[] v) {
     int n = v.length;
     if (n < 2) {
