@@ -9,13 +9,13 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@code graphcf bench lightgcl-step}: LightGCL training steps at the reference defaults on a real
- * set, in process-CPU seconds per step (the machine is shared: CPU seconds, not wall time), with the
- * all-nodes InfoNCE's arithmetic (8·d FLOP per entry of the distinct-rows × all-nodes score matrices:
- * two score passes and two gradient products) set against the FMA peak of one core measured in the
- * same run by a register-only loop of 12 independent vector FMA chains. The ratio is a lower bound
- * on the InfoNCE's share of peak, since the step's CPU seconds also hold the propagation, BPR,
- * backward pass and Adam.
+ * {@code graphcf bench lightgcl-step}: LightGCL training steps at the reference defaults (or with
+ * in-batch InfoNCE negatives) on a real set, in process-CPU seconds per step (the machine is shared:
+ * CPU seconds, not wall time), with the InfoNCE's arithmetic (8·d FLOP per entry of the distinct-rows ×
+ * all-nodes, or × batch-nodes, score matrices: two score passes and two gradient products) set against
+ * the FMA peak of one core measured in the same run by a register-only loop of 12 independent vector
+ * FMA chains. The ratio is a lower bound on the InfoNCE's share of peak, since the step's CPU seconds
+ * also hold the propagation, BPR, backward pass and Adam.
  */
 public final class LightGclStepBench {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -31,8 +31,9 @@ public final class LightGclStepBench {
   }
 
   /** Runs one warm-up step and {@code steps} timed steps, and prints the figures to {@code out}. */
-  public static void run(PrintWriter out, Dataset data, int threads, int steps, long seed) {
-    LightGclConfig cfg = LightGclConfig.defaults().withSeed(seed);
+  public static void run(PrintWriter out, Dataset data, int threads, int steps, long seed,
+      LightGclConfig.Negatives negatives) {
+    LightGclConfig cfg = LightGclConfig.defaults().withSeed(seed).withNegatives(negatives);
     double peak = fmaPeakPerCpuSecond();
     try (Workers w = Workers.create(threads)) {
       double c0 = cpuSeconds();
@@ -46,9 +47,9 @@ public final class LightGclStepBench {
       double cpu = (cpuSeconds() - c1) / steps;
       double wall = (System.nanoTime() - w0) / 1e9 / steps;
       double gflop = 8.0 * cfg.dim() * (t.infoNceScores() - s0) / steps / 1e9;
-      out.printf("lightgcl-step: %,d users x %,d items, %,d train edges, batch %d, d %d, %d threads, %d timed steps "
-          + "(SVD rank %d: %.1f CPU-s)%n", data.numUsers(), data.numItems(), data.train().nnz(), cfg.batch(), cfg.dim(),
-          threads, steps, cfg.svdRank(), svd);
+      out.printf("lightgcl-step: %,d users x %,d items, %,d train edges, batch %d, d %d, InfoNCE negatives: %s, "
+          + "%d threads, %d timed steps (SVD rank %d: %.1f CPU-s)%n", data.numUsers(), data.numItems(),
+          data.train().nnz(), cfg.batch(), cfg.dim(), negatives.key(), threads, steps, cfg.svdRank(), svd);
       out.printf("  step: %.2f process-CPU s (%.2f s wall on this shared machine)%n", cpu, wall);
       out.printf("  InfoNCE: %.1f GFLOP per step -> %.1f GFLOP per CPU-s over the whole step%n", gflop, gflop / cpu);
       out.printf("  FMA peak, 1 thread, same run: %.1f GFLOP per CPU-s -> whole step at %.0f%% of peak%n", peak,

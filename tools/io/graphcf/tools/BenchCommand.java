@@ -76,6 +76,18 @@ public final class BenchCommand extends BaseCommand {
   @Option(names = "--oversample", defaultValue = "10", description = "svd: oversampling (default ${DEFAULT-VALUE}).")
   int oversample;
 
+  @Option(names = "--infonce-negatives", paramLabel = "all|batch", defaultValue = "all",
+      description = "lightgcl-step: InfoNCE's denominator over all nodes (default, the reference's) or the batch's.")
+  String infoNceNegatives;
+
+  private io.graphcf.contrastive.LightGclConfig.Negatives negatives() {
+    try {
+      return io.graphcf.contrastive.LightGclConfig.Negatives.parse(infoNceNegatives);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--infonce-negatives: " + e.getMessage());
+    }
+  }
+
   @Override
   protected int execute() throws Exception {
     if (!suite.equals("propagation") && !suite.equals("eval") && !suite.equals("lightgcn-step")
@@ -97,7 +109,7 @@ public final class BenchCommand extends BaseCommand {
     } else if (suite.equals("lightgcn-step")) {
       LightGcnStepBench.run(out(), d, dim, t, steps, repeats, seed);
     } else if (suite.equals("lightgcl-step")) {
-      io.graphcf.contrastive.LightGclStepBench.run(out(), d, t, steps, seed);
+      io.graphcf.contrastive.LightGclStepBench.run(out(), d, t, steps, seed, negatives());
     } else if (suite.equals("ultragcn-step")) {
       UltraGcnStepBench.run(out(), d, dim, t, steps, seed);
     } else if (suite.equals("svd")) {

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code graphcf bench svd} on the embedded sample: runs, reports each rank, and refuses bad ranks. */
+/** {@code graphcf bench} suites on the embedded sample: they run, report what they measured, refuse bad values. */
 class BenchCommandTest {
   private static final String SAMPLE = "data/amazon-electronics";
 
@@ -27,5 +27,16 @@ class BenchCommandTest {
     CliRun bad = CliRun.of("bench", "svd", "--data", SAMPLE, "--ranks", "0", "--repeats", "1");
     assertEquals(2, bad.code(), bad.out());
     assertTrue(bad.err().contains("--ranks"), bad.err());
+  }
+
+  @Test
+  void lightGclStepSuiteTakesTheInfoNceNegatives() {
+    CliRun r = CliRun.of("bench", "lightgcl-step", "--data", SAMPLE, "--steps", "1", "--threads", "2",
+        "--infonce-negatives", "batch");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("InfoNCE negatives: batch") && r.out().contains("GFLOP per step"), r.out());
+    CliRun bad = CliRun.of("bench", "lightgcl-step", "--data", SAMPLE, "--infonce-negatives", "none");
+    assertEquals(2, bad.code(), bad.out());
+    assertTrue(bad.err().contains("'all' or 'batch'"), bad.err());
   }
 }
