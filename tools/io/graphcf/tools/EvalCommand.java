@@ -156,6 +156,15 @@ public final class EvalCommand extends BaseCommand {
     }
   }
 
+  private static double stdError(EvalResult r, int metric, int k) {
+    return switch (metric) {
+      case PerUserMetrics.RECALL -> r.recallStdError(k);
+      case PerUserMetrics.PRECISION -> r.precisionStdError(k);
+      case PerUserMetrics.NDCG -> r.ndcgStdError(k);
+      default -> r.hitRateStdError(k);
+    };
+  }
+
   private static double mean(EvalResult r, int metric, int k) {
     return switch (metric) {
       case PerUserMetrics.RECALL -> r.recall(k);
@@ -180,16 +189,10 @@ public final class EvalCommand extends BaseCommand {
     }
     o.println();
     String[] names = {"recall", "precision", "ndcg", "hit_rate"};
-    for (String name : names) {
-      o.printf(Locale.ROOT, "%-10s", name);
+    for (int m = 0; m < names.length; m++) {
+      o.printf(Locale.ROOT, "%-10s", names[m]);
       for (int k : TrainCommand.KS) {
-        double[] meanAndError = switch (name) {
-          case "recall" -> new double[] {r.recall(k), r.recallStdError(k)};
-          case "precision" -> new double[] {r.precision(k), r.precisionStdError(k)};
-          case "ndcg" -> new double[] {r.ndcg(k), r.ndcgStdError(k)};
-          default -> new double[] {r.hitRate(k), r.hitRateStdError(k)};
-        };
-        o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f", meanAndError[0], meanAndError[1]));
+        o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f", mean(r, m, k), stdError(r, m, k)));
       }
       o.println();
     }

@@ -57,21 +57,21 @@ public final class Evaluator {
   public static PerUserMetrics evaluatePerUser(UserScorer scorer, Dataset data, int[] ks, Workers workers) {
     int[] users = usersWithTestItems(data.test());
     double[] values = new double[Math.multiplyExact(users.length, 4 * ks.length)];
-    EvalResult r = evaluate(scorer, data, ks, workers, defaultBlockUsers(data.numItems()), values);
+    EvalResult r = evaluate(scorer, data, ks, workers, defaultBlockUsers(data.numItems()), users, values);
     return new PerUserMetrics(r, users, values);
   }
 
   /** As {@link #evaluate(UserScorer, Dataset, int[], Workers)} with an explicit block size. */
   static EvalResult evaluate(UserScorer scorer, Dataset data, int[] ks, Workers workers, int blockUsers) {
-    return evaluate(scorer, data, ks, workers, blockUsers, null);
+    return evaluate(scorer, data, ks, workers, blockUsers, usersWithTestItems(data.test()), null);
   }
 
   /**
-   * The evaluation; when {@code perUser} is not null it receives each evaluated user's values, user by
-   * user in ascending order, four metrics (recall, precision, NDCG, hit) of {@code ks.length} values each.
+   * The evaluation of {@code users} (those with test items, ascending); when {@code perUser} is not null it
+   * receives each evaluated user's values, user by user in that order, four metrics (recall, precision, NDCG, hit) of {@code ks.length} values each.
    */
   private static EvalResult evaluate(UserScorer scorer, Dataset data, int[] ks, Workers workers, int blockUsers,
-      double[] perUser) {
+      int[] users, double[] perUser) {
     long start = System.nanoTime();
     int numItems = data.numItems();
     if (scorer.numItems() != numItems) {
@@ -96,8 +96,6 @@ public final class Evaluator {
       throw new IllegalArgumentException("blockUsers must be >= 1 and blockUsers x numItems fit an array, got "
           + blockUsers + " x " + numItems);
     }
-    CsrMatrix test = data.test();
-    int[] users = usersWithTestItems(test);
     int nu = users.length;
     int nk = ks.length;
     int nBlocks = (nu + blockUsers - 1) / blockUsers;
