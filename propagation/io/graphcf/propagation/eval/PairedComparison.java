@@ -4,9 +4,10 @@ package io.graphcf.propagation.eval;
  * Two models evaluated on the same users, compared user by user: for each metric and cut-off, the mean
  * of the per-user differences (model a − model b, equal to the difference of the two means) and its
  * standard error, the sample standard deviation of the differences over √users. Because both models are
- * measured on the same users, this error is usually several times smaller than either model's own
- * standard error, so it resolves differences the unpaired errors cannot: a difference of more than about
- * two paired standard errors is unlikely to be test-set noise.
+ * measured on the same users, this error is smaller than either model's own standard error (on Gowalla
+ * 2× for two different models, 6× for two checkpoints of one run), so it resolves differences the
+ * unpaired errors cannot: a difference of more than about two paired standard errors is unlikely to be
+ * test-set noise.
  */
 public final class PairedComparison {
   private final int[] ks;
