@@ -149,29 +149,11 @@ public final class EvalCommand extends BaseCommand {
       for (int m = 0; m < METRICS.length; m++) {
         double d = c.difference(m, k);
         double se = c.stdError(m, k);
-        o.printf(Locale.ROOT, "%-14s%10.4f%10.4f%22s%8s%n", METRICS[m] + "@" + k, mean(a.result(), m, k),
-            mean(b.result(), m, k), String.format(Locale.ROOT, "%+.4f ± %.4f", d, se),
+        o.printf(Locale.ROOT, "%-14s%10.4f%10.4f%22s%8s%n", METRICS[m] + "@" + k, a.result().mean(m, k),
+            b.result().mean(m, k), String.format(Locale.ROOT, "%+.4f ± %.4f", d, se),
             se > 0 ? String.format(Locale.ROOT, "%.1f", d / se) : "-");
       }
     }
-  }
-
-  private static double stdError(EvalResult r, int metric, int k) {
-    return switch (metric) {
-      case PerUserMetrics.RECALL -> r.recallStdError(k);
-      case PerUserMetrics.PRECISION -> r.precisionStdError(k);
-      case PerUserMetrics.NDCG -> r.ndcgStdError(k);
-      default -> r.hitRateStdError(k);
-    };
-  }
-
-  private static double mean(EvalResult r, int metric, int k) {
-    return switch (metric) {
-      case PerUserMetrics.RECALL -> r.recall(k);
-      case PerUserMetrics.PRECISION -> r.precision(k);
-      case PerUserMetrics.NDCG -> r.ndcg(k);
-      default -> r.hitRate(k);
-    };
   }
 
   private void print(EvalResult r, String modelName) throws java.io.IOException {
@@ -192,7 +174,7 @@ public final class EvalCommand extends BaseCommand {
     for (int m = 0; m < names.length; m++) {
       o.printf(Locale.ROOT, "%-10s", names[m]);
       for (int k : TrainCommand.KS) {
-        o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f", mean(r, m, k), stdError(r, m, k)));
+        o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f ± %.4f", r.mean(m, k), r.stdError(m, k)));
       }
       o.println();
     }

@@ -11,6 +11,12 @@ import java.util.Arrays;
  * the yardstick when comparing with a figure from another run or paper.
  */
 public final class EvalResult {
+  /** Metric numbers for {@link #mean(int, int)} and {@link #stdError(int, int)}. */
+  public static final int RECALL = 0;
+  public static final int PRECISION = 1;
+  public static final int NDCG = 2;
+  public static final int HIT = 3;
+
   private final int[] ks;
   private final double[] recall;
   private final double[] precision;
@@ -85,6 +91,28 @@ public final class EvalResult {
   /** Standard error of {@link #hitRate(int)}. */
   public double hitRateStdError(int k) {
     return stdErr[3][index(k)];
+  }
+
+  /** The mean of {@code metric} ({@link #RECALL}, {@link #PRECISION}, {@link #NDCG}, {@link #HIT}) at {@code k}. */
+  public double mean(int metric, int k) {
+    return switch (checkMetric(metric)) {
+      case RECALL -> recall(k);
+      case PRECISION -> precision(k);
+      case NDCG -> ndcg(k);
+      default -> hitRate(k);
+    };
+  }
+
+  /** The standard error of {@link #mean(int, int)}. */
+  public double stdError(int metric, int k) {
+    return stdErr[checkMetric(metric)][index(k)];
+  }
+
+  static int checkMetric(int metric) {
+    if (metric < RECALL || metric > HIT) {
+      throw new IllegalArgumentException("metric must be 0..3 (recall, precision, ndcg, hit), got " + metric);
+    }
+    return metric;
   }
 
   /** Users evaluated (users with at least one test item). */

@@ -73,12 +73,12 @@ public final class PairedComparison {
 
   /** Mean per-user difference (a − b) of {@code metric} ({@link PerUserMetrics#RECALL} …) at {@code k}. */
   public double difference(int metric, int k) {
-    return difference[metric][index(k)];
+    return difference[EvalResult.checkMetric(metric)][index(k)];
   }
 
   /** Standard error of {@link #difference(int, int)}. */
   public double stdError(int metric, int k) {
-    return stdErr[metric][index(k)];
+    return stdErr[EvalResult.checkMetric(metric)][index(k)];
   }
 
   private int index(int k) {

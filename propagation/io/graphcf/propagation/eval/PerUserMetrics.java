@@ -6,11 +6,11 @@ package io.graphcf.propagation.eval;
  * precision, NDCG and hit rate at each cut-off of the result.
  */
 public final class PerUserMetrics {
-  /** Metric rows, in the order they are stored per user. */
-  public static final int RECALL = 0;
-  public static final int PRECISION = 1;
-  public static final int NDCG = 2;
-  public static final int HIT = 3;
+  /** Metric rows, in the order they are stored per user (the numbering of {@link EvalResult}). */
+  public static final int RECALL = EvalResult.RECALL;
+  public static final int PRECISION = EvalResult.PRECISION;
+  public static final int NDCG = EvalResult.NDCG;
+  public static final int HIT = EvalResult.HIT;
 
   private final EvalResult result;
   private final int[] users;
@@ -49,10 +49,7 @@ public final class PerUserMetrics {
 
   /** The value of {@code metric} ({@link #RECALL} … {@link #HIT}) at cut-off {@code k} for the {@code n}-th user. */
   public double value(int n, int metric, int k) {
-    if (metric < RECALL || metric > HIT) {
-      throw new IllegalArgumentException("metric must be 0..3 (recall, precision, ndcg, hit), got " + metric);
-    }
-    return values[(n * 4 + metric) * ks.length + kIndex(k)];
+    return values[(n * 4 + EvalResult.checkMetric(metric)) * ks.length + kIndex(k)];
   }
 
   private int kIndex(int k) {

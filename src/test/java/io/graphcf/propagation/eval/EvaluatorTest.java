@@ -104,6 +104,12 @@ class EvaluatorTest {
         assertTrue(j.has(key), key);
       }
       assertThrows(IllegalArgumentException.class, () -> r.recall(20));
+      // the numbered accessors agree with the named ones
+      assertEquals(r.ndcg(3), r.mean(EvalResult.NDCG, 3), 0);
+      assertEquals(r.hitRate(2), r.mean(EvalResult.HIT, 2), 0);
+      assertEquals(r.precisionStdError(3), r.stdError(EvalResult.PRECISION, 3), 0);
+      assertEquals(r.recallStdError(2), r.stdError(EvalResult.RECALL, 2), 0);
+      assertThrows(IllegalArgumentException.class, () -> r.mean(4, 2));
     }
   }
 
