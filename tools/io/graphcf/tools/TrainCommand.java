@@ -26,12 +26,16 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
@@ -51,6 +55,7 @@ public final class TrainCommand extends BaseCommand {
   /** The models {@code --model} accepts. */
   static final String MODELS = "lightgcn, mf, mostpop, lightgcl, ultragcn, gfcf, bspm";
 
+  private static final List<String> MODEL_NAMES = List.of(MODELS.split(", "));
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Cut-offs every evaluation reports. */
   static final int[] KS = {10, 20, 50};
@@ -135,6 +140,9 @@ public final class TrainCommand extends BaseCommand {
     if (m == null) {
       throw new UsageException("--model is required (" + MODELS + ")");
     }
+    if (m.equals("lightgcl") && decay != null) {
+      throw new UsageException("--model lightgcl takes --lambda2 for its L2 term, not --decay");
+    }
     rejectOtherModelsFlags(m);
     TrainData td = TrainData.load(dataDir);
     int t = positive(integer(threads, "threads", Workers.defaultThreads()), "threads");
@@ -190,9 +198,6 @@ public final class TrainCommand extends BaseCommand {
 
   /** LightGCL: the shared flags with LightGCL's defaults, plus {@link LightGclOptions}. */
   private void trainLightGcl(TrainData td, Path outDir, int t, Workers w) throws IOException {
-    if (decay != null) {
-      throw new UsageException("--model lightgcl takes --lambda2 for its L2 term, not --decay");
-    }
     LightGclConfig c;
     if (resume != null) {
       c = LightGclConfig.fromJson(checkpointHyperparameters(td, "lightgcl"));
@@ -306,21 +311,80 @@ public final class TrainCommand extends BaseCommand {
     }, true, StandardCharsets.UTF_8);
   }
 
+  /** Training-loop flags: every gradient-trained model reads them. */
+  private static final Set<String> LOOP = Set.of("epochs", "eval-every", "patience", "metric", "checkpoint-every",
+      "resume");
+  /** The filter mixin's flags GF-CF reads; BSPM reads every other one of that mixin. */
+  private static final Set<String> GFCF = Set.of("k", "alpha", "power-iters", "oversample");
+
   /**
-   * A LightGCL or UltraGCN flag on the command line of another model is an error rather than silently
+   * The model-specific flags {@code m} reads (long names without dashes): everything on the command line
+   * but those every model takes: --model, --data, --out, --config, --threads, --seed (a deterministic model
+   * honours any seed), --[no-]progress and --verbose.
+   */
+  private Set<String> flagsOf(String m) {
+    Set<String> s = new TreeSet<>();
+    switch (m) {
+      case "lightgcn", "mf" -> {
+        s.addAll(LOOP);
+        s.addAll(Set.of("layers", "dim", "lr", "decay", "batch"));
+      }
+      case "lightgcl" -> {
+        s.addAll(LOOP);
+        s.addAll(Set.of("layers", "dim", "lr", "batch", "power-iters", "oversample"));
+        s.addAll(mixinNames("lightgcl"));
+      }
+      case "ultragcn" -> {
+        s.addAll(LOOP);
+        s.addAll(Set.of("dim", "lr", "batch", "preset"));
+        s.addAll(mixinNames("ultragcn"));
+      }
+      case "gfcf" -> s.addAll(GFCF);
+      case "bspm" -> {
+        s.addAll(mixinNames("filter"));
+        s.removeAll(Set.of("k", "alpha"));
+      }
+      default -> {
+        // mostpop reads none; an unknown model is reported by execute()
+      }
+    }
+    return s;
+  }
+
+  private Set<String> mixinNames(String mixin) {
+    Set<String> s = new HashSet<>();
+    for (OptionSpec o : spec.mixins().get(mixin).options()) {
+      s.add(o.longestName().substring(2));
+    }
+    return s;
+  }
+
+  /**
+   * A flag on the command line that model {@code m} does not read is an error rather than silently
    * ignored (a config file may carry keys for several models: those are not checked).
    */
   private void rejectOtherModelsFlags(String m) {
+    if (!MODEL_NAMES.contains(m)) {
+      return;
+    }
+    Set<String> own = flagsOf(m);
+    Set<String> exempt = Set.of("model", "data", "out", "config", "threads", "seed", "progress", "verbose", "help",
+        "version");
     ParseResult parsed = spec.commandLine().getParseResult();
-    for (String mixin : new String[] {"lightgcl", "ultragcn"}) {
-      if (mixin.equals(m)) {
+    for (OptionSpec o : spec.options()) {
+      String name = o.longestName().substring(2);
+      if (!parsed.hasMatchedOption(o) || exempt.contains(name) || own.contains(name)) {
         continue;
       }
-      for (OptionSpec o : spec.mixins().get(mixin).options()) {
-        if (parsed.hasMatchedOption(o)) {
-          throw new UsageException(o.longestName() + " applies to --model " + mixin + " only, not " + m);
+      List<String> users = new ArrayList<>();
+      for (String other : MODEL_NAMES) {
+        if (flagsOf(other).contains(name)) {
+          users.add(other);
         }
       }
+      throw new UsageException(o.longestName() + (users.isEmpty() ? " applies to no model"
+          : " applies to --model " + String.join(", ", users) + (users.size() == 1 ? " only" : ""))
+          + ", not " + m);
     }
   }
 
@@ -404,7 +468,7 @@ public final class TrainCommand extends BaseCommand {
       n = n.substring(2);
     }
     if (!KEYS.contains(n) && !extraKeys.contains(n)) {
-      java.util.TreeSet<String> known = new java.util.TreeSet<>(KEYS);
+      TreeSet<String> known = new TreeSet<>(KEYS);
       known.addAll(extraKeys);
       throw new UsageException(p + ": unknown option '" + k + "' (known: " + known + ")");
     }

@@ -214,6 +214,38 @@ class TrainCommandTest {
   }
 
   @Test
+  void refusesAFlagTheModelDoesNotRead() throws Exception {
+    String[][] cases = {
+        {"gfcf", "--lr", "0.1", "--lr applies to --model lightgcn, mf, lightgcl, ultragcn, not gfcf"},
+        {"lightgcn", "--preset", "gowalla", "--preset applies to --model ultragcn, bspm, not lightgcn"},
+        {"mostpop", "--epochs", "3", "--epochs applies to --model lightgcn, mf, lightgcl, ultragcn, not mostpop"},
+        {"ultragcn", "--layers", "2", "--layers applies to --model lightgcn, mf, lightgcl, not ultragcn"},
+        {"bspm", "--k", "5", "--k applies to --model gfcf only, not bspm"},
+        {"gfcf", "--idl-beta", "0.2", "--idl-beta applies to --model bspm only, not gfcf"},
+        {"mf", "--power-iters", "2", "--power-iters applies to --model lightgcl, gfcf, bspm, not mf"},
+        {"gfcf", "--resume", "x", "--resume applies to --model lightgcn, mf, lightgcl, ultragcn, not gfcf"},
+    };
+    for (String[] c : cases) {
+      Path out = tmp.resolve("refused-" + c[0]);
+      CliRun r = run("train", "--model", c[0], "--data", SAMPLE, "--out", out.toString(), c[1], c[2]);
+      assertEquals(2, r.code(), c[0] + " " + c[1] + ": " + r.err());
+      assertTrue(r.err().contains(c[3]), r.err());
+      assertFalse(Files.exists(out), out + " was written");
+    }
+    // the model read from the config file is the one checked
+    CliRun f = run("train", "--config", writeConfig("{\"model\": \"gfcf\"}"), "--data", SAMPLE, "--out",
+        tmp.resolve("f").toString(), "--decay", "1e-4");
+    assertEquals(2, f.code(), f.err());
+    assertTrue(f.err().contains("--decay applies to --model lightgcn, mf, not gfcf"), f.err());
+  }
+
+  private String writeConfig(String json) throws Exception {
+    Path p = Files.createTempFile(tmp, "cfg", ".json");
+    Files.writeString(p, json);
+    return p.toString();
+  }
+
+  @Test
   void helpListsEveryTrainableModel() {
     CliRun h = run("train", "--help");
     assertEquals(0, h.code());
