@@ -41,10 +41,19 @@ import jdk.incubator.vector.VectorSpecies;
  * bits in every JIT tier). Accumulators start as copies of ONE {@code FloatVector.zero(S)}: twelve
  * separate zero() calls halved the kernels' speed under JDK 17's C2.
  *
- * <p>Measured on the shared 2-core machine, operands in cache, per process-CPU second against 81
+ * <p>The kernels write their accumulators back inline, not through a helper taking the vectors: in a
+ * sustained Gowalla run (not in short benchmarks) C2 stopped inlining such a helper into
+ * {@code gradRows}/{@code gradNodes} and boxed the vectors at the call (888 young GCs in the first
+ * 165 s of a default epoch, the two gradient kernels ~3× slower per FLOP than the score kernel); written
+ * out, the same 165 s covered 138 steps instead of 60, with 12 young GCs.
+ *
+ * <p>Measured on the shared 2-core AVX2 machine, operands in cache, per process-CPU second against 81
  * GFLOP of a register-only FMA loop: scores 72, ∂L/∂G 64, ∂L/∂E 39 GFLOP. A whole call on a
  * Gowalla-shaped problem (960 rows × 40,981 nodes) is only 1.1–1.3× the previous 4 × 2 kernels
  * (17–20 against 15–17 GFLOP per CPU-s): the time outside the micro-kernels is not yet accounted for.
+ * On the AVX-512 machine that followed ({@code InfoNceBench}, one thread, idle): scores 96, ∂L/∂G 87,
+ * ∂L/∂E 88 GFLOP/s in cache, a whole call 103 (3,500 × 29,858) and 105 (3,500 × 3,500) GFLOP/s, against
+ * 196–217 GFLOP per CPU-s of the FMA loop of {@code bench lightgcl-step} there.
  */
 final class InfoNce {
   /** Column chunks: fixed, independent of the thread count. */
@@ -462,12 +471,19 @@ final class InfoNce {
           s51 = x1.fma(w, s51);
         }
         int o = (r0 + r) * dp + k;
-        addInto(pg, o, s00, s01);
-        addInto(pg, o + dp, s10, s11);
-        addInto(pg, o + 2 * dp, s20, s21);
-        addInto(pg, o + 3 * dp, s30, s31);
-        addInto(pg, o + 4 * dp, s40, s41);
-        addInto(pg, o + 5 * dp, s50, s51);
+        // written out, not through a helper: C2 may stop inlining helpers in a long run and box the vectors
+        FloatVector.fromArray(S, pg, o).add(s00).intoArray(pg, o);
+        FloatVector.fromArray(S, pg, o + L).add(s01).intoArray(pg, o + L);
+        FloatVector.fromArray(S, pg, o + dp).add(s10).intoArray(pg, o + dp);
+        FloatVector.fromArray(S, pg, o + dp + L).add(s11).intoArray(pg, o + dp + L);
+        FloatVector.fromArray(S, pg, o + 2 * dp).add(s20).intoArray(pg, o + 2 * dp);
+        FloatVector.fromArray(S, pg, o + 2 * dp + L).add(s21).intoArray(pg, o + 2 * dp + L);
+        FloatVector.fromArray(S, pg, o + 3 * dp).add(s30).intoArray(pg, o + 3 * dp);
+        FloatVector.fromArray(S, pg, o + 3 * dp + L).add(s31).intoArray(pg, o + 3 * dp + L);
+        FloatVector.fromArray(S, pg, o + 4 * dp).add(s40).intoArray(pg, o + 4 * dp);
+        FloatVector.fromArray(S, pg, o + 4 * dp + L).add(s41).intoArray(pg, o + 4 * dp + L);
+        FloatVector.fromArray(S, pg, o + 5 * dp).add(s50).intoArray(pg, o + 5 * dp);
+        FloatVector.fromArray(S, pg, o + 5 * dp + L).add(s51).intoArray(pg, o + 5 * dp + L);
       }
     }
   }
@@ -521,12 +537,28 @@ final class InfoNce {
           s51 = x1.fma(w, s51);
         }
         int o = (j0 + c) * d + k;
-        addRow(gradE, o, d - k, s00, s01, spill);
-        addRow(gradE, o + d, d - k, s10, s11, spill);
-        addRow(gradE, o + 2 * d, d - k, s20, s21, spill);
-        addRow(gradE, o + 3 * d, d - k, s30, s31, spill);
-        addRow(gradE, o + 4 * d, d - k, s40, s41, spill);
-        addRow(gradE, o + 5 * d, d - k, s50, s51, spill);
+        if (d - k >= P) {
+          // written out, not through a helper (see gradRows)
+          FloatVector.fromArray(S, gradE, o).add(s00).intoArray(gradE, o);
+          FloatVector.fromArray(S, gradE, o + L).add(s01).intoArray(gradE, o + L);
+          FloatVector.fromArray(S, gradE, o + d).add(s10).intoArray(gradE, o + d);
+          FloatVector.fromArray(S, gradE, o + d + L).add(s11).intoArray(gradE, o + d + L);
+          FloatVector.fromArray(S, gradE, o + 2 * d).add(s20).intoArray(gradE, o + 2 * d);
+          FloatVector.fromArray(S, gradE, o + 2 * d + L).add(s21).intoArray(gradE, o + 2 * d + L);
+          FloatVector.fromArray(S, gradE, o + 3 * d).add(s30).intoArray(gradE, o + 3 * d);
+          FloatVector.fromArray(S, gradE, o + 3 * d + L).add(s31).intoArray(gradE, o + 3 * d + L);
+          FloatVector.fromArray(S, gradE, o + 4 * d).add(s40).intoArray(gradE, o + 4 * d);
+          FloatVector.fromArray(S, gradE, o + 4 * d + L).add(s41).intoArray(gradE, o + 4 * d + L);
+          FloatVector.fromArray(S, gradE, o + 5 * d).add(s50).intoArray(gradE, o + 5 * d);
+          FloatVector.fromArray(S, gradE, o + 5 * d + L).add(s51).intoArray(gradE, o + 5 * d + L);
+        } else {
+          addRow(gradE, o, d - k, s00, s01, spill);
+          addRow(gradE, o + d, d - k, s10, s11, spill);
+          addRow(gradE, o + 2 * d, d - k, s20, s21, spill);
+          addRow(gradE, o + 3 * d, d - k, s30, s31, spill);
+          addRow(gradE, o + 4 * d, d - k, s40, s41, spill);
+          addRow(gradE, o + 5 * d, d - k, s50, s51, spill);
+        }
       }
     }
     for (; c < nc; c++) {

@@ -77,7 +77,7 @@ public final class LightGclStepBench {
     return best;
   }
 
-  static float fmaLoop(long iters) {
+  private static float fmaLoop(long iters) {
     FloatVector x = FloatVector.broadcast(S, 0.999f);
     FloatVector y = FloatVector.broadcast(S, 1e-6f);
     FloatVector a0 = FloatVector.zero(S);
