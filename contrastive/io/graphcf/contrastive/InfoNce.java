@@ -45,7 +45,12 @@ import jdk.incubator.vector.VectorSpecies;
  * sustained Gowalla run (not in short benchmarks) C2 stopped inlining such a helper into
  * {@code gradRows}/{@code gradNodes} and boxed the vectors at the call (888 young GCs in the first
  * 165 s of a default epoch, the two gradient kernels ~3× slower per FLOP than the score kernel); written
- * out, the same 165 s covered 138 steps instead of 60, with 12 young GCs.
+ * out, the same 165 s covered 138 steps instead of 60, with 12 young GCs, in one run. Not in the next
+ * two: C2 is not deterministic here, and {@code -XX:+PrintInlining} still shows
+ * {@code VectorSupport::store failed to inline (intrinsic)} after {@code expNonPositive} (rowMaxSum's and
+ * gradients' exp loops) and in the kernels compiled into callers, so some vectors are still boxed in a
+ * long run (a whole default epoch: 445 s / 777 CPU-s against 412 CPU-s projected by
+ * {@code bench lightgcl-step}). Open.
  *
  * <p>Measured on the shared 2-core AVX2 machine, operands in cache, per process-CPU second against 81
  * GFLOP of a register-only FMA loop: scores 72, ∂L/∂G 64, ∂L/∂E 39 GFLOP. A whole call on a
