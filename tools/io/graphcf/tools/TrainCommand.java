@@ -61,6 +61,11 @@ public final class TrainCommand extends BaseCommand {
   static final int[] KS = {10, 20, 50};
   private static final Set<String> KEYS = Set.of("model", "data", "out", "layers", "dim", "lr", "decay", "batch",
       "epochs", "eval-every", "patience", "metric", "checkpoint-every", "seed", "threads", "progress");
+  /** Training-loop flags: every gradient-trained model reads them. */
+  private static final Set<String> LOOP = Set.of("epochs", "eval-every", "patience", "metric", "checkpoint-every",
+      "resume");
+  /** The filter mixin's flags GF-CF reads; BSPM reads every other one of that mixin. */
+  private static final Set<String> GFCF = Set.of("k", "alpha", "power-iters", "oversample");
 
   @Option(names = "--model", description = MODELS)
   String model;
@@ -310,12 +315,6 @@ public final class TrainCommand extends BaseCommand {
       }
     }, true, StandardCharsets.UTF_8);
   }
-
-  /** Training-loop flags: every gradient-trained model reads them. */
-  private static final Set<String> LOOP = Set.of("epochs", "eval-every", "patience", "metric", "checkpoint-every",
-      "resume");
-  /** The filter mixin's flags GF-CF reads; BSPM reads every other one of that mixin. */
-  private static final Set<String> GFCF = Set.of("k", "alpha", "power-iters", "oversample");
 
   /**
    * The model-specific flags {@code m} reads (long names without dashes): everything on the command line
