@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -351,11 +350,7 @@ public final class TrainCommand extends BaseCommand {
   }
 
   private Set<String> mixinNames(String mixin) {
-    Set<String> s = new HashSet<>();
-    for (OptionSpec o : spec.mixins().get(mixin).options()) {
-      s.add(o.longestName().substring(2));
-    }
-    return s;
+    return mixinOptions(mixin).keySet();
   }
 
   /**
@@ -391,8 +386,13 @@ public final class TrainCommand extends BaseCommand {
 
   /** Options of the model mixins (filters, LightGCL, UltraGCN): config keys beside {@link #KEYS}. */
   private Map<String, OptionSpec> mixinOptions() {
+    return mixinOptions("filter", "lightgcl", "ultragcn");
+  }
+
+  /** The named mixins' options by long name without dashes. */
+  private Map<String, OptionSpec> mixinOptions(String... mixins) {
     Map<String, OptionSpec> m = new HashMap<>();
-    for (String mixin : new String[] {"filter", "lightgcl", "ultragcn"}) {
+    for (String mixin : mixins) {
       for (OptionSpec o : spec.mixins().get(mixin).options()) {
         m.put(o.longestName().substring(2), o);
       }
