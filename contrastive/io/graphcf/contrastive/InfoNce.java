@@ -37,20 +37,20 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>∂L/∂E: six nodes × 2 vectors of d, reducing over the tile's batch rows (G rows as vectors).</li>
  * </ul>
  * Batch rows are padded with zero rows of weight 0 to a multiple of {@link #ROW_ALIGN} so no
- * micro-kernel needs a row tail. The exponentials are {@link VectorMath#expNonPositive} (the same
- * bits in every JIT tier). Accumulators start as copies of ONE {@code FloatVector.zero(S)}: twelve
+ * micro-kernel needs a row tail. The exponentials are {@link VectorMath#expColumns} ({@link
+ * VectorMath#expNonPositive}'s arithmetic: the same bits in every JIT tier). Accumulators start as copies of ONE {@code FloatVector.zero(S)}: twelve
  * separate zero() calls halved the kernels' speed under JDK 17's C2.
  *
- * <p>The kernels write their accumulators back inline, not through a helper taking the vectors: in a
- * sustained Gowalla run (not in short benchmarks) C2 stopped inlining such a helper into
- * {@code gradRows}/{@code gradNodes} and boxed the vectors at the call (888 young GCs in the first
- * 165 s of a default epoch, the two gradient kernels ~3× slower per FLOP than the score kernel); written
- * out, the same 165 s covered 138 steps instead of 60, with 12 young GCs, in one run. Not in the next
- * two: C2 is not deterministic here, and {@code -XX:+PrintInlining} still shows
- * {@code VectorSupport::store failed to inline (intrinsic)} after {@code expNonPositive} (rowMaxSum's and
- * gradients' exp loops) and in the kernels compiled into callers, so some vectors are still boxed in a
- * long run (a whole default epoch: 445 s / 777 CPU-s against 412 CPU-s projected by
- * {@code bench lightgcl-step}). Open.
+ * <p>No vector crosses a method call: the kernels write their accumulators back inline, and the max
+ * and exponential loops are array-in, array-out methods ({@code maxBlock},
+ * {@link VectorMath#expColumns}). JDK 17's C2 does not always inline a vector-taking or
+ * vector-returning helper into a large caller, and boxes the vectors at such a call; in a real Gowalla
+ * epoch (not in short benchmarks, where the order of compilation differs) that happened at
+ * {@code VectorMath.expNonPositive} in the exp loops, and then at the accumulator of a shared exp loop
+ * that branched between a sum mode and an in-place mode. A default epoch took 410–469 s wall /
+ * 763–868 CPU-s with ~1.5–2 GB/s of garbage; with the straight array-level loop, 238 s / 439 CPU-s
+ * (~0.1 young GC per second), the same model to the last bit, in line with {@code bench lightgcl-step}'s
+ * projection. A new kernel's JFR allocation samples over a whole epoch are the check.
  *
  * <p>Measured on the shared 2-core AVX2 machine, operands in cache, per process-CPU second against 81
  * GFLOP of a register-only FMA loop: scores 72, ∂L/∂G 64, ∂L/∂E 39 GFLOP. A whole call on a
@@ -70,6 +70,8 @@ final class InfoNce {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /** One vector of ones: {@link VectorMath#expColumns}'s scale when pass 1 wants only the sums. */
+  private static final float[] ONES = ones(L);
   /** Width of a packed row panel and of a block of d: two vectors. */
   private static final int P = 2 * L;
   /** Rows (or nodes) per register block on the broadcast side. */
@@ -107,6 +109,12 @@ final class InfoNce {
     this.dp = (dim + P - 1) / P * P;
     nodeBlocks = new float[CHUNKS][TILE * dp];
     nodeGroups = new float[CHUNKS][TILE * dim];
+  }
+
+  private static float[] ones(int n) {
+    float[] a = new float[n];
+    Arrays.fill(a, 1f);
+    return a;
   }
 
   private static int lcm(int a, int b) {
@@ -250,7 +258,6 @@ final class InfoNce {
     float[] eg = nodeGroups[t];
     Arrays.fill(mx, 0, np, Float.NEGATIVE_INFINITY);
     Arrays.fill(sm, 0, np, 0.0);
-    FloatVector a = FloatVector.broadcast(S, invTau);
     for (int j0 = from; j0 < to; j0 += TILE) {
       int nc = Math.min(TILE, to - j0);
       packGroups(e, j0, nc, dim, eg);
@@ -259,22 +266,9 @@ final class InfoNce {
         // S = G_B E_tileᵀ (scaled by 1/τ below)
         scoreTile(panels, r0, nr, eg, nc, dim, tile);
         for (int v = 0; v < nr; v += L) {
-          // m_b ← max(m_b, max_c s_bc), lane-wise over 8 rows
-          FloatVector tm = FloatVector.fromArray(S, tile, v);
-          for (int c = 1; c < nc; c++) {
-            tm = tm.max(FloatVector.fromArray(S, tile, c * ROWS + v));
-          }
-          FloatVector old = FloatVector.fromArray(S, mx, r0 + v);
-          old.intoArray(prev, v);
-          FloatVector m = tm.mul(a).max(old);
-          m.intoArray(mx, r0 + v);
-          FloatVector negM = m.neg();
+          maxBlock(tile, nc, v, invTau, mx, r0 + v, prev);
           // Σ_c exp(s_bc − m_b)
-          FloatVector acc = FloatVector.zero(S);
-          for (int c = 0; c < nc; c++) {
-            acc = acc.add(VectorMath.expNonPositive(FloatVector.fromArray(S, tile, c * ROWS + v).fma(a, negM)));
-          }
-          acc.intoArray(tmp, v);
+          VectorMath.expColumns(tile, v, ROWS, nc, invTau, mx, r0 + v, ONES, 0, tmp, v);
           for (int i = 0; i < L; i++) {
             int b = r0 + v + i;
             float mo = prev[v + i];
@@ -289,16 +283,31 @@ final class InfoNce {
     }
   }
 
+  /**
+   * For the L rows from v of a node-major tile of nc nodes: prev[v + lane] = m, then
+   * m ← max(m, a · max_c tile[c · ROWS + v + lane]) in {@code mx[mo + lane]} (a > 0). Arrays in and out,
+   * no vector crosses a call (see {@link VectorMath#expColumns}).
+   */
+  private static void maxBlock(float[] tile, int nc, int v, float a, float[] mx, int mo, float[] prev) {
+    FloatVector tm = FloatVector.fromArray(S, tile, v);
+    for (int c = 1; c < nc; c++) {
+      tm = tm.max(FloatVector.fromArray(S, tile, c * ROWS + v));
+    }
+    FloatVector old = FloatVector.fromArray(S, mx, mo);
+    old.intoArray(prev, v);
+    tm.mul(a).max(old).intoArray(mx, mo);
+  }
+
   /** Pass 2 over nodes [from, to): gradE rows of the chunk, and the chunk's partial gradG. */
   private void gradients(int t, float[] e, float[] gradE, int from, int to, int np, float invTau) {
     float[] tile = tiles[t];
     float[] pg = partial[t];
     float[] eb = nodeBlocks[t];
     float[] sp = spill[t];
+    float[] unused = rowSums[t];
     float[] eg = nodeGroups[t];
     int d = dim;
     Arrays.fill(pg, 0, np * dp, 0f);
-    FloatVector a = FloatVector.broadcast(S, invTau);
     for (int j0 = from; j0 < to; j0 += TILE) {
       int nc = Math.min(TILE, to - j0);
       packBlocks(e, j0, nc, d, dp, eb);
@@ -308,12 +317,7 @@ final class InfoNce {
         scoreTile(panels, r0, nr, eg, nc, d, tile);
         // q_bc = (w_b/τ) · exp(s_bc − lse_b), in place
         for (int v = 0; v < nr; v += L) {
-          FloatVector negL = FloatVector.fromArray(S, lseF, r0 + v).neg();
-          FloatVector w = FloatVector.fromArray(S, coef, r0 + v);
-          for (int c = 0; c < nc; c++) {
-            int o = c * ROWS + v;
-            VectorMath.expNonPositive(FloatVector.fromArray(S, tile, o).fma(a, negL)).mul(w).intoArray(tile, o);
-          }
+          VectorMath.expColumns(tile, v, ROWS, nc, invTau, lseF, r0 + v, coef, r0 + v, unused, v);
         }
         // ∂L/∂g_b += Σ_c q_bc e_c
         gradRows(tile, nc, nr, eb, dp, pg, r0);

@@ -75,6 +75,47 @@ public final class VectorMath {
   }
 
   /**
+   * Over {@code count} columns of L lanes, {@code x[o + c·stride + lane]} for c < count: e = exp(a·x −
+   * sub[so + lane]) (the argument must be ≤ 0, as in a softmax shifted by its max or its log-sum-exp),
+   * x ← e · scale[wo + lane], and Σ_c e · scale[wo + lane] into {@code sum[sumOff + lane]}. The same
+   * arithmetic as {@link #expNonPositive}, written out so that no vector crosses a call, and one
+   * straight loop for both uses (a caller wanting only the sum passes ones, one wanting only x passes a
+   * scratch sum). Why: JDK 17's C2 boxed the vectors of such a loop in a real LightGCL epoch — around an
+   * out-of-line {@code expNonPositive} call in a large caller, and, once the loop had a branch between a
+   * sum mode and an in-place mode, at the accumulator — depending on what ran first (a default Gowalla
+   * epoch at ~410 instead of ~250 s, ~2 GB/s of garbage). A caller passing arrays loses nothing if this
+   * method is not inlined.
+   */
+  public static void expColumns(float[] x, int o, int stride, int count, float a, float[] sub, int so,
+      float[] scale, int wo, float[] sum, int sumOff) {
+    FloatVector av = FloatVector.broadcast(S, a);
+    FloatVector neg = FloatVector.fromArray(S, sub, so).neg();
+    FloatVector w = FloatVector.fromArray(S, scale, wo);
+    FloatVector acc = FloatVector.zero(S);
+    for (int c = 0; c < count; c++) {
+      int q = o + c * stride;
+      FloatVector tc = FloatVector.fromArray(S, x, q).fma(av, neg).max(-87f);
+      FloatVector y = tc.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND));
+      FloatVector n = y.sub(ROUND);
+      FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), tc);
+      r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+      FloatVector p = FloatVector.broadcast(S, 1f / 5040);
+      p = p.fma(r, FloatVector.broadcast(S, 1f / 720));
+      p = p.fma(r, FloatVector.broadcast(S, 1f / 120));
+      p = p.fma(r, FloatVector.broadcast(S, 1f / 24));
+      p = p.fma(r, FloatVector.broadcast(S, 1f / 6));
+      p = p.fma(r, FloatVector.broadcast(S, 0.5f));
+      p = p.fma(r, FloatVector.broadcast(S, 1f));
+      p = p.fma(r, FloatVector.broadcast(S, 1f));
+      FloatVector e = p.mul(((IntVector) y.reinterpretAsInts()).add(127 - ROUND_BITS)
+          .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).mul(w);
+      e.intoArray(x, q);
+      acc = acc.add(e);
+    }
+    acc.intoArray(sum, sumOff);
+  }
+
+  /**
    * log(1 + e) for 0 ≤ e ≤ 1: 2·atanh(z) with z = e/(2 + e) ≤ 1/3, by its series up to z¹³
    * (relative error below 2e−8 before rounding).
    */

@@ -7,7 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
-/** {@link VectorMath#expNonPositive} against {@link Math#exp}. */
+/** {@link VectorMath#expNonPositive} and {@link VectorMath#expColumns} against {@link Math#exp}. */
 class VectorMathTest {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
@@ -44,5 +44,56 @@ class VectorMathTest {
     assertEquals(Math.exp(-87), out[1], 1e-7 * Math.exp(-87));
     assertEquals(out[1], out[2], "flushed to e^-87 below");
     assertEquals(out[1], out[3]);
+  }
+
+  @Test
+  void expColumnsScalesInPlaceAndSumsLikeExpNonPositive() {
+    int l = S.length();
+    int stride = 3 * l;
+    int count = 7;
+    int o = l;
+    float a = 5f;
+    SplittableRandom r = new SplittableRandom(12);
+    float[] x = new float[o + count * stride];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextDouble() * 4 - 2);
+    }
+    float[] sub = new float[2 * l];
+    float[] scale = new float[2 * l];
+    for (int i = 0; i < l; i++) {
+      float m = Float.NEGATIVE_INFINITY;
+      for (int c = 0; c < count; c++) {
+        m = Math.max(m, a * x[o + c * stride + i]);
+      }
+      // the max, or a bit above it (a log-sum-exp): every argument ≤ 0
+      sub[l + i] = m + (i % 2) * 0.7f;
+      scale[l + i] = (float) r.nextDouble();
+    }
+    float[] before = x.clone();
+    float[] sum = new float[l + 2];
+    VectorMath.expColumns(x, o, stride, count, a, sub, l, scale, l, sum, 2);
+    float[] lanes = new float[l];
+    float[] out = new float[l];
+    for (int i = 0; i < l; i++) {
+      double want = 0;
+      for (int c = 0; c < count; c++) {
+        int q = o + c * stride + i;
+        lanes[i] = Math.fma(before[q], a, -sub[l + i]);
+        double e = Math.exp(lanes[i]) * scale[l + i];
+        assertEquals(e, x[q], 4e-7 * e, "x at column " + c + ", lane " + i);
+        want += e;
+      }
+      assertEquals(want, sum[2 + i], 1e-6 * want, "sum, lane " + i);
+    }
+    // the same bits as expNonPositive for the last column
+    VectorMath.expNonPositive(FloatVector.fromArray(S, lanes, 0)).intoArray(out, 0);
+    for (int i = 0; i < l; i++) {
+      assertEquals(out[i] * scale[l + i], x[o + (count - 1) * stride + i], "lane " + i);
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (i < o || (i - o) % stride >= l) {
+        assertEquals(before[i], x[i], "untouched outside the columns, index " + i);
+      }
+    }
   }
 }
