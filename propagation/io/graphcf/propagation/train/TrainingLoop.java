@@ -11,6 +11,7 @@ import io.graphcf.propagation.model.ModelWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -214,6 +215,7 @@ public final class TrainingLoop {
     while (p.epoch < options.epochs && !p.stoppedEarly) {
       int e = p.epoch + 1;
       long cpu0 = processCpuNanos();
+      long[] gc0 = gcTotals();
       long t0 = System.nanoTime();
       double loss;
       try (ProgressBar bar = progressBar(e)) {
@@ -224,6 +226,7 @@ public final class TrainingLoop {
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       long cpu = processCpuNanos() - cpu0;
+      long[] gc1 = gcTotals();
       if (!Double.isFinite(loss)) {
         throw new IllegalStateException("training diverged: epoch " + e + " loss " + loss);
       }
@@ -240,6 +243,8 @@ public final class TrainingLoop {
         // On a shared machine wall time depends on the neighbours; the process's CPU time does not.
         line.put("cpu_seconds", cpu / 1e9);
       }
+      // garbage a hot loop should not make: hundreds of collections per epoch meant boxed vectors once
+      line.put("gc_count", gc1[0] - gc0[0]).put("gc_seconds", (gc1[1] - gc0[1]) / 1e3);
       p.history.add(line);
       out.println(JSON.writeValueAsString(line));
       out.flush();
@@ -413,6 +418,17 @@ public final class TrainingLoop {
       return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
     }
     return -1;
+  }
+
+  /** Collections and their accumulated milliseconds since the JVM started, summed over all collectors. */
+  static long[] gcTotals() {
+    long count = 0;
+    long millis = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   /** Sum of the peak usage of the heap's memory pools since the JVM started. */

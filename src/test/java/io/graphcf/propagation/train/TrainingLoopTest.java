@@ -91,6 +91,7 @@ class TrainingLoopTest {
       assertTrue(line.get("loss").isNumber() && line.get("seconds").isNumber(), lines[e - 1]);
       // Evaluated at epoch 2 (eval-every) and at the last epoch.
       assertEquals(e != 1, line.has("recall@20") && line.has("ndcg@20"), lines[e - 1]);
+      assertTrue(line.get("gc_count").asLong() >= 0 && line.get("gc_seconds").asDouble() >= 0, lines[e - 1]);
     }
     ModelReader reader = ModelReader.open(model);
     ObjectNode meta = reader.meta();
@@ -126,6 +127,18 @@ class TrainingLoopTest {
     }
   }
 
+  @Test
+  void epochLineCountsTheCollectionsOfItsEpoch() throws IOException {
+    StringWriter sw = new StringWriter();
+    new TrainingLoop(new EpochStamp(), new TrainingLoop.Options().epochs(3).progress(false).chart(false), null, null,
+        null, new PrintWriter(sw), null).run(tmp.resolve("gc"));
+    String[] lines = sw.toString().trim().split("\n");
+    assertEquals(3, lines.length);
+    // EpochStamp asks for a collection in epoch 3 only
+    assertTrue(JSON.readTree(lines[2]).get("gc_count").asLong() >= 1, lines[2]);
+    assertTrue(JSON.readTree(lines[2]).get("gc_seconds").asDouble() >= 0, lines[2]);
+  }
+
   /** A trainer whose only parameter is the number of the epoch it last ran (so a saved model names its epoch). */
   static final class EpochStamp implements EpochTrainer {
     float epoch;
@@ -143,6 +156,10 @@ class TrainingLoopTest {
     @Override
     public double trainEpoch(int e) {
       epoch = e;
+      if (e == 3) {
+        // a collection inside the epoch: its line must count it
+        System.gc();
+      }
       return 1.0 / e;
     }
 
