@@ -49,7 +49,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code VectorMath.expNonPositive} in the exp loops, and then at the accumulator of a shared exp loop
  * that branched between a sum mode and an in-place mode. A default epoch took 410–469 s wall /
  * 763–868 CPU-s with ~1.5–2 GB/s of garbage; with the straight array-level loop, 238 s / 439 CPU-s
- * (~0.1 young GC per second), the same model to the last bit, in line with {@code bench lightgcl-step}'s
+ * (42 young GCs in the whole command against 445), the same model to the last bit, in line with {@code bench lightgcl-step}'s
  * projection. A new kernel's JFR allocation samples over a whole epoch are the check.
  *
  * <p>Measured on the shared 2-core AVX2 machine, operands in cache, per process-CPU second against 81
