@@ -37,9 +37,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>∂L/∂E: six nodes × 2 vectors of d, reducing over the tile's batch rows (G rows as vectors).</li>
  * </ul>
  * Batch rows are padded with zero rows of weight 0 to a multiple of {@link #ROW_ALIGN} so no
- * micro-kernel needs a row tail. The exponentials are {@link VectorMath#expColumns} ({@link
- * VectorMath#expNonPositive}'s arithmetic: the same bits in every JIT tier). Accumulators start as copies of ONE {@code FloatVector.zero(S)}: twelve
- * separate zero() calls halved the kernels' speed under JDK 17's C2.
+ * micro-kernel needs a row tail. The exponentials are {@link VectorMath#expColumns}
+ * ({@link VectorMath#expNonPositive}'s arithmetic: the same bits in every JIT tier). Accumulators start
+ * as copies of ONE {@code FloatVector.zero(S)}: twelve separate zero() calls halved the kernels' speed
+ * under JDK 17's C2.
  *
  * <p>No vector crosses a method call: the kernels write their accumulators back inline, and the max
  * and exponential loops are array-in, array-out methods ({@code maxBlock},
@@ -49,8 +50,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code VectorMath.expNonPositive} in the exp loops, and then at the accumulator of a shared exp loop
  * that branched between a sum mode and an in-place mode. A default epoch took 410–469 s wall /
  * 763–868 CPU-s with ~1.5–2 GB/s of garbage; with the straight array-level loop, 238 s / 439 CPU-s
- * (42 young GCs in the whole command against 445), the same model to the last bit, in line with {@code bench lightgcl-step}'s
- * projection. A new kernel's JFR allocation samples over a whole epoch are the check.
+ * (42 young GCs in the whole command against 445), the same model to the last bit, in line with
+ * {@code bench lightgcl-step}'s projection. A new kernel's JFR allocation samples over a whole epoch
+ * are the check (and the epoch lines' {@code gc_count}).
  *
  * <p>Measured on the shared 2-core AVX2 machine, operands in cache, per process-CPU second against 81
  * GFLOP of a register-only FMA loop: scores 72, ∂L/∂G 64, ∂L/∂E 39 GFLOP. A whole call on a
