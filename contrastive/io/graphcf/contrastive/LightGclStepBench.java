@@ -3,6 +3,7 @@ package io.graphcf.contrastive;
 import com.sun.management.OperatingSystemMXBean;
 import io.graphcf.graph.Dataset;
 import io.graphcf.propagation.Workers;
+import io.graphcf.propagation.train.TrainingLoop;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import jdk.incubator.vector.FloatVector;
@@ -42,9 +43,11 @@ public final class LightGclStepBench {
       t.trainSteps(1, 1);
       long s0 = t.infoNceScores();
       double c1 = cpuSeconds();
+      long[] gc0 = TrainingLoop.gcTotals();
       long w0 = System.nanoTime();
       t.trainSteps(2, steps);
       double cpu = (cpuSeconds() - c1) / steps;
+      long[] gc1 = TrainingLoop.gcTotals();
       double wall = (System.nanoTime() - w0) / 1e9 / steps;
       double gflop = 8.0 * cfg.dim() * (t.infoNceScores() - s0) / steps / 1e9;
       out.printf("lightgcl-step: %,d users x %,d items, %,d train edges, batch %d, d %d, InfoNCE negatives: %s, "
@@ -54,6 +57,8 @@ public final class LightGclStepBench {
       out.printf("  InfoNCE: %.1f GFLOP per step -> %.1f GFLOP per CPU-s over the whole step%n", gflop, gflop / cpu);
       out.printf("  FMA peak, 1 thread, same run: %.1f GFLOP per CPU-s -> whole step at %.0f%% of peak%n", peak,
           100.0 * gflop / cpu / peak);
+      // a step allocates nothing in its loops: many collections mean boxed vectors somewhere
+      out.printf("  garbage collections in the timed steps: %d (%.2f s)%n", gc1[0] - gc0[0], (gc1[1] - gc0[1]) / 1e3);
       out.printf("  projected epoch (%d steps): %.0f CPU-s, %.0f s on %d idle cores%n", t.stepsPerEpoch(),
           cpu * t.stepsPerEpoch(), cpu * t.stepsPerEpoch() / threads, threads);
       out.flush();

@@ -421,7 +421,7 @@ public final class TrainingLoop {
   }
 
   /** Collections and their accumulated milliseconds since the JVM started, summed over all collectors. */
-  static long[] gcTotals() {
+  public static long[] gcTotals() {
     long count = 0;
     long millis = 0;
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

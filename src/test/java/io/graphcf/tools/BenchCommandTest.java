@@ -34,7 +34,8 @@ class BenchCommandTest {
     CliRun r = CliRun.of("bench", "lightgcl-step", "--data", SAMPLE, "--steps", "1", "--threads", "2",
         "--infonce-negatives", "batch");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("InfoNCE negatives: batch") && r.out().contains("GFLOP per step"), r.out());
+    assertTrue(r.out().contains("InfoNCE negatives: batch") && r.out().contains("GFLOP per step")
+        && r.out().contains("garbage collections in the timed steps: "), r.out());
     CliRun bad = CliRun.of("bench", "lightgcl-step", "--data", SAMPLE, "--infonce-negatives", "none");
     assertEquals(2, bad.code(), bad.out());
     assertTrue(bad.err().contains("'all' or 'batch'"), bad.err());
