@@ -51,8 +51,12 @@ import jdk.incubator.vector.VectorSpecies;
  * that branched between a sum mode and an in-place mode. A default epoch took 410–469 s wall /
  * 763–868 CPU-s with ~1.5–2 GB/s of garbage; with the straight array-level loop, 238 s / 439 CPU-s
  * (42 young GCs in the whole command against 445), the same model to the last bit, in line with
- * {@code bench lightgcl-step}'s projection. A new kernel's JFR allocation samples over a whole epoch
- * are the check (and the epoch lines' {@code gc_count}).
+ * {@code bench lightgcl-step}'s projection. That was not the end of it: the exp loop's vector
+ * accumulator (started at {@code FloatVector.zero}) boxed on every column in every JVM that resumed the
+ * Gowalla run from a checkpoint (three of three; 873–898 CPU-s per epoch, ~1,200 young GCs), so
+ * {@link VectorMath#expColumns} now sums through memory and keeps no vector across an iteration. A new
+ * kernel's JFR allocation samples over a whole epoch are the check (and the epoch lines'
+ * {@code gc_count}).
  *
  * <p>Measured on the shared 2-core AVX2 machine, operands in cache, per process-CPU second against 81
  * GFLOP of a register-only FMA loop: scores 72, ∂L/∂G 64, ∂L/∂E 39 GFLOP. A whole call on a
