@@ -88,8 +88,10 @@ public final class VectorMath {
    * method is not inlined. The sum goes through {@code sum} in memory, not through a vector accumulator:
    * with an accumulator starting at {@code FloatVector.zero} the loop still boxed in some JVMs (three of
    * three resumed Gowalla runs: the zero, the product and the accumulator allocated on every column,
-   * ~3.7 GB/s of garbage, 873–898 CPU-s per epoch). Now no vector lives across an iteration; the memory
-   * round trip costs ~7% of a whole InfoNCE call when the register version does not box.
+   * ~3.7 GB/s of garbage, 873–898 CPU-s per epoch; {@code bench lightgcl-step --steps 12}: two of four
+   * fresh JVMs). Now no vector lives across an iteration. The memory round trip cost ~7% of a
+   * single-threaded InfoNCE call against the register version where that did not box, and nothing
+   * measurable in a whole two-thread step (1.68–2.08 against 1.72–2.32 CPU-s, idle).
    */
   public static void expColumns(float[] x, int o, int stride, int count, float a, float[] sub, int so,
       float[] scale, int wo, float[] sum, int sumOff) {
