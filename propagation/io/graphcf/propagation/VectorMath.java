@@ -91,7 +91,8 @@ public final class VectorMath {
    * ~3.7 GB/s of garbage, 873–898 CPU-s per epoch; {@code bench lightgcl-step --steps 12}: two of four
    * fresh JVMs). Now no vector lives across an iteration. The memory round trip cost ~7% of a
    * single-threaded InfoNCE call against the register version where that did not box, and nothing
-   * measurable in a whole two-thread step (1.68–2.08 against 1.72–2.32 CPU-s, idle).
+   * measurable in a whole two-thread step (1.68–2.08 against 1.72–2.32 CPU-s, idle). So the L values at
+   * {@code sum[sumOff]} are written while the loop runs: they must not overlap x's columns, sub or scale.
    */
   public static void expColumns(float[] x, int o, int stride, int count, float a, float[] sub, int so,
       float[] scale, int wo, float[] sum, int sumOff) {
