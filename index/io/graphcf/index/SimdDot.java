@@ -55,7 +55,18 @@ final class SimdDot {
       a0 = FloatVector.fromArray(S, q, k).fma(c0, a0);
       k += L;
     }
-    float s = laneSum(a0.add(a1));
+    // the lane sum written out here, not in a helper taking the vector: C2 may leave such a helper out
+    // of line and box the vector at the call (it did to LightGCL's exp loop; see VectorMath)
+    FloatVector v = a0.add(a1);
+    if (L >= 16) {
+      v = v.add(v.rearrange(SWAP8));
+    }
+    if (L >= 8) {
+      v = v.add(v.rearrange(SWAP4));
+    }
+    v = v.add(v.rearrange(SWAP2));
+    v = v.add(v.rearrange(SWAP1));
+    float s = v.lane(0);
     for (; k < dim; k++) {
       s += q[k] * c[off + k];
     }
@@ -79,15 +90,9 @@ final class SimdDot {
       a0 = FloatVector.fromArray(S, x, xOff + k).fma(FloatVector.fromArray(S, y, yOff + k), a0);
       k += L;
     }
-    float s = laneSum(a0.add(a1));
-    for (; k < dim; k++) {
-      s += x[xOff + k] * y[yOff + k];
-    }
-    return s;
-  }
-
-  /** Σ of the lanes by pairwise halving (L = 4, 8 or 16), the same bits in every JIT tier. */
-  static float laneSum(FloatVector v) {
+    // the lane sum written out here, not in a helper taking the vector: C2 may leave such a helper out
+    // of line and box the vector at the call (it did to LightGCL's exp loop; see VectorMath)
+    FloatVector v = a0.add(a1);
     if (L >= 16) {
       v = v.add(v.rearrange(SWAP8));
     }
@@ -96,6 +101,10 @@ final class SimdDot {
     }
     v = v.add(v.rearrange(SWAP2));
     v = v.add(v.rearrange(SWAP1));
-    return v.lane(0);
+    float s = v.lane(0);
+    for (; k < dim; k++) {
+      s += x[xOff + k] * y[yOff + k];
+    }
+    return s;
   }
 }
