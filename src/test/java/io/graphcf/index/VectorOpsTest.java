@@ -35,8 +35,9 @@ class VectorOpsTest {
   }
 
   /**
-   * The SIMD lane sum (inside {@link SimdDot#dot}) is the pairwise halving order, bit for bit: the same float adds done one at
-   * a time here (exact IEEE in every JIT tier), so its result cannot depend on the tier.
+   * The SIMD lane sum, written out in both {@link SimdDot#dot} and {@link SimdDot#dotCodes}, is the
+   * pairwise halving order, bit for bit: the same float adds done one at a time here (exact IEEE in
+   * every JIT tier), so its result cannot depend on the tier.
    */
   @Test
   void laneSumIsFixedOrderPairwise() {
@@ -44,6 +45,10 @@ class VectorOpsTest {
     int l = FloatVector.SPECIES_PREFERRED.length();
     SplittableRandom r = new SplittableRandom(11);
     float[] lanes = new float[l];
+    float[] ones = new float[2 * l];
+    Arrays.fill(ones, 1f);
+    byte[] oneCodes = new byte[2 * l];
+    Arrays.fill(oneCodes, (byte) 1);
     for (int trial = 0; trial < 1000; trial++) {
       for (int i = 0; i < l; i++) {
         lanes[i] = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(7) - 3));
@@ -57,12 +62,14 @@ class VectorOpsTest {
         }
         t = next;
       }
-      // through dot: lanes ‖ zeros against ones gives accumulators (lanes, 0), whose sum is the lanes
+      // lanes ‖ zeros against ones gives the accumulators (lanes, 0), whose sum is the lanes' sum
       float[] padded = Arrays.copyOf(lanes, 2 * l);
-      float[] ones = new float[2 * l];
-      Arrays.fill(ones, 1f);
       float got = SimdDot.dot(padded, 0, ones, 0, 2 * l);
-      assertEquals(Float.floatToIntBits(t[0]), Float.floatToIntBits(got), "trial " + trial);
+      assertEquals(Float.floatToIntBits(t[0]), Float.floatToIntBits(got), "dot, trial " + trial);
+      if (SimdDot.bytesUsable()) {
+        float gotCodes = SimdDot.dotCodes(padded, oneCodes, 0, 2 * l);
+        assertEquals(Float.floatToIntBits(t[0]), Float.floatToIntBits(gotCodes), "dotCodes, trial " + trial);
+      }
     }
   }
 }
