@@ -56,7 +56,11 @@ import jdk.incubator.vector.VectorSpecies;
  * Gowalla run from a checkpoint (three of three; 873–898 CPU-s per epoch, ~1,200 young GCs), so
  * {@link VectorMath#expColumns} now sums through memory and keeps no vector across an iteration. A new
  * kernel's JFR allocation samples over a whole epoch are the check (and the epoch lines'
- * {@code gc_count}).
+ * {@code gc_count}). The last vector-taking helper went later: {@code gradNodes} handed the sums of its
+ * single-node tail (the {@code nc % 6} nodes at a chunk's end) and of a d that is not a multiple of P
+ * to {@code addRow}, and {@code -XX:+PrintInlining} on {@code bench lightgcl-step} showed C2 leaving
+ * that call out of line ("callee is too large": the call site is cold); now the sums go through
+ * {@code spill} to an array-only helper.
  *
  * <p>Measured on the shared 2-core AVX2 machine, operands in cache, per process-CPU second against 81
  * GFLOP of a register-only FMA loop: scores 72, ∂L/∂G 64, ∂L/∂E 39 GFLOP. A whole call on a
@@ -103,7 +107,8 @@ final class InfoNce {
   private final float[][] rowPrev = new float[CHUNKS][ROWS];
   private final float[][] nodeBlocks;
   private final float[][] nodeGroups;
-  private final float[][] spill = new float[CHUNKS][P];
+  /** Per chunk, MR blocks of P: where gradNodes puts its sums at the end of a d that is not a multiple of P. */
+  private final float[][] spill = new float[CHUNKS][MR * P];
   /** d rounded up to whole blocks of P: the stride of the packed and partial buffers. */
   private final int dp;
 
@@ -506,7 +511,7 @@ final class InfoNce {
   /**
    * gradE[(j0 + c) · d + k] += Σ_{r < nr} q[c · ROWS + r] · g_{r0+r,k} for c < nc, with the batch rows
    * in P-column blocks of np rows ({@link #packBlocks}): six nodes × 2 vectors per register block,
-   * then single nodes.
+   * then single nodes. {@code spill} holds at least MR · P floats (used only when d is not a multiple of P).
    */
   static void gradNodes(float[] q, int nc, int nr, float[] gb, int np, int r0, int d, int dp, float[] gradE, int j0,
       float[] spill) {
@@ -567,12 +572,23 @@ final class InfoNce {
           FloatVector.fromArray(S, gradE, o + 5 * d).add(s50).intoArray(gradE, o + 5 * d);
           FloatVector.fromArray(S, gradE, o + 5 * d + L).add(s51).intoArray(gradE, o + 5 * d + L);
         } else {
-          addRow(gradE, o, d - k, s00, s01, spill);
-          addRow(gradE, o + d, d - k, s10, s11, spill);
-          addRow(gradE, o + 2 * d, d - k, s20, s21, spill);
-          addRow(gradE, o + 3 * d, d - k, s30, s31, spill);
-          addRow(gradE, o + 4 * d, d - k, s40, s41, spill);
-          addRow(gradE, o + 5 * d, d - k, s50, s51, spill);
+          // the end of d (d not a multiple of P): through spill, still no vector crossing a call
+          int w = d - k;
+          s00.intoArray(spill, 0);
+          s01.intoArray(spill, L);
+          s10.intoArray(spill, P);
+          s11.intoArray(spill, P + L);
+          s20.intoArray(spill, 2 * P);
+          s21.intoArray(spill, 2 * P + L);
+          s30.intoArray(spill, 3 * P);
+          s31.intoArray(spill, 3 * P + L);
+          s40.intoArray(spill, 4 * P);
+          s41.intoArray(spill, 4 * P + L);
+          s50.intoArray(spill, 5 * P);
+          s51.intoArray(spill, 5 * P + L);
+          for (int m = 0; m < MR; m++) {
+            addSpilled(gradE, o + m * d, w, spill, m * P);
+          }
         }
       }
     }
@@ -588,26 +604,24 @@ final class InfoNce {
           s0 = FloatVector.fromArray(S, gb, xb).fma(w, s0);
           s1 = FloatVector.fromArray(S, gb, xb + L).fma(w, s1);
         }
-        addRow(gradE, (j0 + c) * d + k, d - k, s0, s1, spill);
+        int o = (j0 + c) * d + k;
+        if (d - k >= P) {
+          // written out, not through a helper (see gradRows)
+          FloatVector.fromArray(S, gradE, o).add(s0).intoArray(gradE, o);
+          FloatVector.fromArray(S, gradE, o + L).add(s1).intoArray(gradE, o + L);
+        } else {
+          s0.intoArray(spill, 0);
+          s1.intoArray(spill, L);
+          addSpilled(gradE, o, d - k, spill, 0);
+        }
       }
     }
   }
 
-  private static void addInto(float[] out, int o, FloatVector s0, FloatVector s1) {
-    FloatVector.fromArray(S, out, o).add(s0).intoArray(out, o);
-    FloatVector.fromArray(S, out, o + L).add(s1).intoArray(out, o + L);
-  }
-
-  /** out[o + x] += (s0 ‖ s1)[x] for x < min(P, width): whole vectors, or through {@code spill} at the end of d. */
-  private static void addRow(float[] out, int o, int width, FloatVector s0, FloatVector s1, float[] spill) {
-    if (width >= P) {
-      addInto(out, o, s0, s1);
-      return;
-    }
-    s0.intoArray(spill, 0);
-    s1.intoArray(spill, L);
+  /** out[o + x] += spill[from + x] for x < width (arrays only: no vector crosses this call). */
+  private static void addSpilled(float[] out, int o, int width, float[] spill, int from) {
     for (int x = 0; x < width; x++) {
-      out[o + x] += spill[x];
+      out[o + x] += spill[from + x];
     }
   }
 }

@@ -59,10 +59,18 @@ final class SmallDenseVector {
           c30 = m0.fma(x3, c30);
           c31 = m1.fma(x3, c31);
         }
-        store(c00, c01, tile, out, (row0 + r) * c + j0);
-        store(c10, c11, tile, out, (row0 + r + 1) * c + j0);
-        store(c20, c21, tile, out, (row0 + r + 2) * c + j0);
-        store(c30, c31, tile, out, (row0 + r + 3) * c + j0);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 4);
+        narrow(tile, out, (row0 + r) * c + j0);
+        c10.intoArray(tile, 0);
+        c11.intoArray(tile, 4);
+        narrow(tile, out, (row0 + r + 1) * c + j0);
+        c20.intoArray(tile, 0);
+        c21.intoArray(tile, 4);
+        narrow(tile, out, (row0 + r + 2) * c + j0);
+        c30.intoArray(tile, 0);
+        c31.intoArray(tile, 4);
+        narrow(tile, out, (row0 + r + 3) * c + j0);
       }
       for (; r < rows; r++) {
         int y0 = r * l;
@@ -74,7 +82,9 @@ final class SmallDenseVector {
           c00 = DoubleVector.fromArray(S, m, mb).fma(x0, c00);
           c01 = DoubleVector.fromArray(S, m, mb + 4).fma(x0, c01);
         }
-        store(c00, c01, tile, out, (row0 + r) * c + j0);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, 4);
+        narrow(tile, out, (row0 + r) * c + j0);
       }
     }
     for (int j = cMain; j < c; j++) {
@@ -91,9 +101,12 @@ final class SmallDenseVector {
     }
   }
 
-  private static void store(DoubleVector lo, DoubleVector hi, double[] tile, float[] out, int o) {
-    lo.intoArray(tile, 0);
-    hi.intoArray(tile, 4);
+  /**
+   * out[o, o + 8) = (float) tile[0, 8). The vectors are stored into {@code tile} by the caller: a vector
+   * handed to a helper C2 leaves out of line (these call sites are cold, the helper over its size limit)
+   * is boxed on every call.
+   */
+  private static void narrow(double[] tile, float[] out, int o) {
     for (int q = 0; q < 8; q++) {
       out[o + q] = (float) tile[q];
     }
@@ -131,10 +144,16 @@ final class SmallDenseVector {
           c30 = v0.fma(x3, c30);
           c31 = v1.fma(x3, c31);
         }
-        add(c00, c01, g, a0 * l + b0);
-        add(c10, c11, g, (a0 + 1) * l + b0);
-        add(c20, c21, g, (a0 + 2) * l + b0);
-        add(c30, c31, g, (a0 + 3) * l + b0);
+        // written out, not through a helper (see narrow)
+        int o0 = a0 * l + b0;
+        DoubleVector.fromArray(S, g, o0).add(c00).intoArray(g, o0);
+        DoubleVector.fromArray(S, g, o0 + 4).add(c01).intoArray(g, o0 + 4);
+        DoubleVector.fromArray(S, g, o0 + 1 * l).add(c10).intoArray(g, o0 + 1 * l);
+        DoubleVector.fromArray(S, g, o0 + 1 * l + 4).add(c11).intoArray(g, o0 + 1 * l + 4);
+        DoubleVector.fromArray(S, g, o0 + 2 * l).add(c20).intoArray(g, o0 + 2 * l);
+        DoubleVector.fromArray(S, g, o0 + 2 * l + 4).add(c21).intoArray(g, o0 + 2 * l + 4);
+        DoubleVector.fromArray(S, g, o0 + 3 * l).add(c30).intoArray(g, o0 + 3 * l);
+        DoubleVector.fromArray(S, g, o0 + 3 * l + 4).add(c31).intoArray(g, o0 + 3 * l + 4);
       }
       for (int a = a0; a < a0 + 4; a++) {
         gramScalar(yd, rows, l, g, a, Math.max(a, bMain));
@@ -143,11 +162,6 @@ final class SmallDenseVector {
     for (int a = aMain; a < l; a++) {
       gramScalar(yd, rows, l, g, a, a);
     }
-  }
-
-  private static void add(DoubleVector lo, DoubleVector hi, double[] g, int o) {
-    DoubleVector.fromArray(S, g, o).add(lo).intoArray(g, o);
-    DoubleVector.fromArray(S, g, o + 4).add(hi).intoArray(g, o + 4);
   }
 
   /** G[a, b] += Σ_r y[r,a] y[r,b] for b in [bFrom, l). */

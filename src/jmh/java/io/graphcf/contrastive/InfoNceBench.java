@@ -148,7 +148,7 @@ public class InfoNceBench {
       q = gaussian(r, nc * rows);
       partial = new float[rows * dp];
       gradE = new float[nc * DIM];
-      spill = new float[dp];
+      spill = new float[6 * dp];
     }
   }
 
