@@ -111,7 +111,9 @@ public final class TrainCommand extends BaseCommand {
   Integer checkpointEvery;
 
   @Option(names = "--resume", description = "Continue from this checkpoint (a model directory saved by train; OUT "
-      + "holds the best evaluated epoch, OUT.last the last epoch when that was not the best).")
+      + "holds the best evaluated epoch, OUT.last the last epoch when that was not the best). Takes the "
+      + "checkpoint's hyperparameters; --lr, --batch and LightGCL's loss flags (--lambda1, --tau, --lambda2, "
+      + "--edge-dropout, --infonce-negatives) may set new ones for the stretch to come.")
   Path resume;
 
   @Option(names = "--seed", description = "Seed of every random choice (default 2020).")
@@ -204,7 +206,12 @@ public final class TrainCommand extends BaseCommand {
   private void trainLightGcl(TrainData td, Path outDir, int t, Workers w) throws IOException {
     LightGclConfig c;
     if (resume != null) {
-      c = LightGclConfig.fromJson(checkpointHyperparameters(td, "lightgcl"));
+      // the loss's weights may change for a later stage, like --lr; the SVD view is the checkpoint's
+      if (lightgcl.svdRank != null || filter.powerIters != null || filter.oversample != null) {
+        throw new UsageException("--resume keeps the checkpoint's SVD view; drop --svd-rank, --power-iters and "
+            + "--oversample");
+      }
+      c = lightgcl.apply(LightGclConfig.fromJson(checkpointHyperparameters(td, "lightgcl")), null, null);
     } else {
       LightGclConfig d = LightGclConfig.defaults();
       c = lightgcl.apply(d.withDim(integer(dim, "dim", d.dim())).withLayers(integer(layers, "layers", d.layers()))

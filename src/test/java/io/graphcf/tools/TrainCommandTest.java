@@ -214,6 +214,36 @@ class TrainCommandTest {
   }
 
   @Test
+  void lightGclResumeTakesNewLossWeightsButKeepsItsSvdView() throws Exception {
+    Path model = tmp.resolve("gcl");
+    assertEquals(0, run("train", "--model", "lightgcl", "--data", SAMPLE, "--out", model.toString(), "--dim", "8",
+        "--threads", "1", "--no-progress", "--eval-every", "0", "--epochs", "1").code());
+    String[] base = {"train", "--model", "lightgcl", "--data", SAMPLE, "--out", "", "--resume", model.toString(),
+        "--epochs", "2", "--threads", "1", "--no-progress", "--eval-every", "0"};
+    base[6] = tmp.resolve("gcl-same").toString();
+    assertEquals(0, run(base).code());
+    String[] changed = base.clone();
+    changed[6] = tmp.resolve("gcl-l1").toString();
+    CliRun r = run(concat(changed, "--lambda1", "0.05", "--tau", "0.5", "--infonce-negatives", "batch"));
+    assertEquals(0, r.code(), r.err());
+    JsonNode hp = ModelReader.open(Path.of(changed[6])).meta().get("hyperparameters");
+    assertEquals(0.05, hp.get("lambda1").asDouble(), 1e-7, hp.toString());
+    assertEquals(0.5, hp.get("tau").asDouble(), 1e-7, hp.toString());
+    assertEquals("batch", hp.get("infonce_negatives").asText(), hp.toString());
+    assertEquals(8, hp.get("dim").asInt(), hp.toString());
+    JsonNode same = ModelReader.open(Path.of(base[6])).meta().get("hyperparameters");
+    assertEquals(0.2, same.get("lambda1").asDouble(), 1e-7, same.toString());
+    // the new weights change the second epoch's steps
+    assertFalse(java.util.Arrays.equals(ModelReader.open(Path.of(base[6])).matrix("item_embedding").data(),
+        ModelReader.open(Path.of(changed[6])).matrix("item_embedding").data()));
+    for (String[] flag : new String[][] {{"--svd-rank", "3"}, {"--power-iters", "1"}, {"--oversample", "2"}}) {
+      CliRun bad = run(concat(changed, flag));
+      assertEquals(2, bad.code(), bad.err());
+      assertTrue(bad.err().contains("keeps the checkpoint's SVD view"), bad.err());
+    }
+  }
+
+  @Test
   void refusesAFlagTheModelDoesNotRead() throws Exception {
     String[][] cases = {
         {"gfcf", "--lr", "0.1", "--lr applies to --model lightgcn, mf, lightgcl, ultragcn, not gfcf"},
