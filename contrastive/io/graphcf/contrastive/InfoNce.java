@@ -60,7 +60,11 @@ import jdk.incubator.vector.VectorSpecies;
  * single-node tail (the {@code nc % 6} nodes at a chunk's end) and of a d that is not a multiple of P
  * to {@code addRow}, and {@code -XX:+PrintInlining} on {@code bench lightgcl-step} showed C2 leaving
  * that call out of line ("callee is too large": the call site is cold); now the sums go through
- * {@code spill} to an array-only helper.
+ * {@code spill} to an array-only helper. And then a training JVM still made ~60 MB of garbage per
+ * in-batch step (JFR: {@code lanewiseTemplate}, the non-intrinsic fallback, at two of the twelve
+ * {@code fromArray(..).add(s).intoArray} lines that end {@code gradRows} and {@code gradNodes}, a different
+ * pair in different JVMs) while {@code bench lightgcl-step} was clean: so both now store their sums
+ * into {@code spill} and add them back in the array-only helper, twelve vector calls instead of 36.
  *
  * <p>Measured on the shared 2-core AVX2 machine, operands in cache, per process-CPU second against 81
  * GFLOP of a register-only FMA loop: scores 72, ∂L/∂G 64, ∂L/∂E 39 GFLOP. A whole call on a
@@ -107,7 +111,7 @@ final class InfoNce {
   private final float[][] rowPrev = new float[CHUNKS][ROWS];
   private final float[][] nodeBlocks;
   private final float[][] nodeGroups;
-  /** Per chunk, MR blocks of P: where gradNodes puts its sums at the end of a d that is not a multiple of P. */
+  /** Per chunk, MR blocks of P: where gradRows and gradNodes put their register sums before adding them. */
   private final float[][] spill = new float[CHUNKS][MR * P];
   /** d rounded up to whole blocks of P: the stride of the packed and partial buffers. */
   private final int dp;
@@ -331,7 +335,7 @@ final class InfoNce {
           VectorMath.expColumns(tile, v, ROWS, nc, invTau, lseF, r0 + v, coef, r0 + v, unused, v);
         }
         // ∂L/∂g_b += Σ_c q_bc e_c
-        gradRows(tile, nc, nr, eb, dp, pg, r0);
+        gradRows(tile, nc, nr, eb, dp, pg, r0, sp);
         // ∂L/∂e_c += Σ_b q_bc g_b
         gradNodes(tile, nc, nr, rowBlocks, np, r0, d, dp, gradE, j0, sp);
       }
@@ -450,7 +454,7 @@ final class InfoNce {
    * pg[(r0 + r) · dp + k] += Σ_{c < nc} q[c · ROWS + r] · e_{j0+c,k} for r < nr (a multiple of MR), with
    * the node tile in P-column blocks ({@link #packBlocks}): six rows × 2 vectors per register block.
    */
-  static void gradRows(float[] q, int nc, int nr, float[] eb, int dp, float[] pg, int r0) {
+  static void gradRows(float[] q, int nc, int nr, float[] eb, int dp, float[] pg, int r0, float[] spill) {
     for (int r = 0; r < nr; r += MR) {
       for (int k = 0; k < dp; k += P) {
         FloatVector s00 = FloatVector.zero(S);
@@ -490,20 +494,24 @@ final class InfoNce {
           s50 = x0.fma(w, s50);
           s51 = x1.fma(w, s51);
         }
+        // the sums go out through spill and come back in an array-only helper: twelve vector adds at the
+        // end of this long method were where C2 ran out of inlining budget and boxed (allocating per call)
+        s00.intoArray(spill, 0);
+        s01.intoArray(spill, L);
+        s10.intoArray(spill, P);
+        s11.intoArray(spill, P + L);
+        s20.intoArray(spill, 2 * P);
+        s21.intoArray(spill, 2 * P + L);
+        s30.intoArray(spill, 3 * P);
+        s31.intoArray(spill, 3 * P + L);
+        s40.intoArray(spill, 4 * P);
+        s41.intoArray(spill, 4 * P + L);
+        s50.intoArray(spill, 5 * P);
+        s51.intoArray(spill, 5 * P + L);
         int o = (r0 + r) * dp + k;
-        // written out, not through a helper: C2 may stop inlining helpers in a long run and box the vectors
-        FloatVector.fromArray(S, pg, o).add(s00).intoArray(pg, o);
-        FloatVector.fromArray(S, pg, o + L).add(s01).intoArray(pg, o + L);
-        FloatVector.fromArray(S, pg, o + dp).add(s10).intoArray(pg, o + dp);
-        FloatVector.fromArray(S, pg, o + dp + L).add(s11).intoArray(pg, o + dp + L);
-        FloatVector.fromArray(S, pg, o + 2 * dp).add(s20).intoArray(pg, o + 2 * dp);
-        FloatVector.fromArray(S, pg, o + 2 * dp + L).add(s21).intoArray(pg, o + 2 * dp + L);
-        FloatVector.fromArray(S, pg, o + 3 * dp).add(s30).intoArray(pg, o + 3 * dp);
-        FloatVector.fromArray(S, pg, o + 3 * dp + L).add(s31).intoArray(pg, o + 3 * dp + L);
-        FloatVector.fromArray(S, pg, o + 4 * dp).add(s40).intoArray(pg, o + 4 * dp);
-        FloatVector.fromArray(S, pg, o + 4 * dp + L).add(s41).intoArray(pg, o + 4 * dp + L);
-        FloatVector.fromArray(S, pg, o + 5 * dp).add(s50).intoArray(pg, o + 5 * dp);
-        FloatVector.fromArray(S, pg, o + 5 * dp + L).add(s51).intoArray(pg, o + 5 * dp + L);
+        for (int m = 0; m < MR; m++) {
+          addSpilled(pg, o + m * dp, P, spill, m * P);
+        }
       }
     }
   }
@@ -511,7 +519,7 @@ final class InfoNce {
   /**
    * gradE[(j0 + c) · d + k] += Σ_{r < nr} q[c · ROWS + r] · g_{r0+r,k} for c < nc, with the batch rows
    * in P-column blocks of np rows ({@link #packBlocks}): six nodes × 2 vectors per register block,
-   * then single nodes. {@code spill} holds at least MR · P floats (used only when d is not a multiple of P).
+   * then single nodes. {@code spill} holds at least MR · P floats.
    */
   static void gradNodes(float[] q, int nc, int nr, float[] gb, int np, int r0, int d, int dp, float[] gradE, int j0,
       float[] spill) {
@@ -556,39 +564,23 @@ final class InfoNce {
           s50 = x0.fma(w, s50);
           s51 = x1.fma(w, s51);
         }
+        // through spill and an array-only helper, as in gradRows (also the end of a d not a multiple of P)
+        s00.intoArray(spill, 0);
+        s01.intoArray(spill, L);
+        s10.intoArray(spill, P);
+        s11.intoArray(spill, P + L);
+        s20.intoArray(spill, 2 * P);
+        s21.intoArray(spill, 2 * P + L);
+        s30.intoArray(spill, 3 * P);
+        s31.intoArray(spill, 3 * P + L);
+        s40.intoArray(spill, 4 * P);
+        s41.intoArray(spill, 4 * P + L);
+        s50.intoArray(spill, 5 * P);
+        s51.intoArray(spill, 5 * P + L);
         int o = (j0 + c) * d + k;
-        if (d - k >= P) {
-          // written out, not through a helper (see gradRows)
-          FloatVector.fromArray(S, gradE, o).add(s00).intoArray(gradE, o);
-          FloatVector.fromArray(S, gradE, o + L).add(s01).intoArray(gradE, o + L);
-          FloatVector.fromArray(S, gradE, o + d).add(s10).intoArray(gradE, o + d);
-          FloatVector.fromArray(S, gradE, o + d + L).add(s11).intoArray(gradE, o + d + L);
-          FloatVector.fromArray(S, gradE, o + 2 * d).add(s20).intoArray(gradE, o + 2 * d);
-          FloatVector.fromArray(S, gradE, o + 2 * d + L).add(s21).intoArray(gradE, o + 2 * d + L);
-          FloatVector.fromArray(S, gradE, o + 3 * d).add(s30).intoArray(gradE, o + 3 * d);
-          FloatVector.fromArray(S, gradE, o + 3 * d + L).add(s31).intoArray(gradE, o + 3 * d + L);
-          FloatVector.fromArray(S, gradE, o + 4 * d).add(s40).intoArray(gradE, o + 4 * d);
-          FloatVector.fromArray(S, gradE, o + 4 * d + L).add(s41).intoArray(gradE, o + 4 * d + L);
-          FloatVector.fromArray(S, gradE, o + 5 * d).add(s50).intoArray(gradE, o + 5 * d);
-          FloatVector.fromArray(S, gradE, o + 5 * d + L).add(s51).intoArray(gradE, o + 5 * d + L);
-        } else {
-          // the end of d (d not a multiple of P): through spill, still no vector crossing a call
-          int w = d - k;
-          s00.intoArray(spill, 0);
-          s01.intoArray(spill, L);
-          s10.intoArray(spill, P);
-          s11.intoArray(spill, P + L);
-          s20.intoArray(spill, 2 * P);
-          s21.intoArray(spill, 2 * P + L);
-          s30.intoArray(spill, 3 * P);
-          s31.intoArray(spill, 3 * P + L);
-          s40.intoArray(spill, 4 * P);
-          s41.intoArray(spill, 4 * P + L);
-          s50.intoArray(spill, 5 * P);
-          s51.intoArray(spill, 5 * P + L);
-          for (int m = 0; m < MR; m++) {
-            addSpilled(gradE, o + m * d, w, spill, m * P);
-          }
+        int w = Math.min(P, d - k);
+        for (int m = 0; m < MR; m++) {
+          addSpilled(gradE, o + m * d, w, spill, m * P);
         }
       }
     }
@@ -604,16 +596,9 @@ final class InfoNce {
           s0 = FloatVector.fromArray(S, gb, xb).fma(w, s0);
           s1 = FloatVector.fromArray(S, gb, xb + L).fma(w, s1);
         }
-        int o = (j0 + c) * d + k;
-        if (d - k >= P) {
-          // written out, not through a helper (see gradRows)
-          FloatVector.fromArray(S, gradE, o).add(s0).intoArray(gradE, o);
-          FloatVector.fromArray(S, gradE, o + L).add(s1).intoArray(gradE, o + L);
-        } else {
-          s0.intoArray(spill, 0);
-          s1.intoArray(spill, L);
-          addSpilled(gradE, o, d - k, spill, 0);
-        }
+        s0.intoArray(spill, 0);
+        s1.intoArray(spill, L);
+        addSpilled(gradE, (j0 + c) * d + k, Math.min(P, d - k), spill, 0);
       }
     }
   }

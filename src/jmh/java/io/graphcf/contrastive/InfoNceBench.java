@@ -165,7 +165,7 @@ public class InfoNceBench {
 
   @Benchmark
   public float[] gradRows(Tile s) {
-    InfoNce.gradRows(s.q, s.nc, s.rows, s.nodeBlocks, s.dp, s.partial, 0);
+    InfoNce.gradRows(s.q, s.nc, s.rows, s.nodeBlocks, s.dp, s.partial, 0, s.spill);
     return s.partial;
   }
 
