@@ -494,8 +494,8 @@ final class InfoNce {
           s50 = x0.fma(w, s50);
           s51 = x1.fma(w, s51);
         }
-        // the sums go out through spill and come back in an array-only helper: twelve vector adds at the
-        // end of this long method were where C2 ran out of inlining budget and boxed (allocating per call)
+        // the sums go out through spill and come back in an array-only helper: in some JVMs C2 compiled two
+        // of the twelve vector adds that ended this long method as the allocating non-intrinsic fallback
         s00.intoArray(spill, 0);
         s01.intoArray(spill, L);
         s10.intoArray(spill, P);
