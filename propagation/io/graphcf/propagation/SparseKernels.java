@@ -7,8 +7,8 @@ package io.graphcf.propagation;
  *
  * <p>Each entry point runs {@link VectorKernels} (explicit SIMD through {@code jdk.incubator.vector},
  * the row kept in vector registers across its edges) when that module is in the boot layer — every
- * graphcf JVM adds it ({@code --add-modules=jdk.incubator.vector}) — and the scalar code of this class
- * otherwise, or when {@code -Dgraphcf.vector=false}. Both are deterministic: a row's result depends
+ * graphcf JVM adds it ({@code --add-modules=jdk.incubator.vector}) — and the product is at least one
+ * vector wide, and the scalar code of this class otherwise, or when {@code -Dgraphcf.vector=false}. Both are deterministic: a row's result depends
  * only on the row, never on the row range or thread that computes it.
  *
  * <p>Why not let C2 vectorise the scalar loops: on JDK 17, C2 does not vectorise
@@ -22,6 +22,16 @@ final class SparseKernels {
   /** Whether the vector kernels run; decided once per JVM. */
   static final boolean VECTOR = vectorAvailable();
 
+  /**
+   * The narrowest product the vector kernels take: one vector of floats. A narrower one has no vector
+   * work (the vector kernel hands all its columns to the scalar tail), so it runs the scalar kernel
+   * directly — the same arithmetic in the same order, the same bits — and the vector kernels are only
+   * profiled by the JIT at the widths that use them. (When LightGCL's 5-column SVD products ran through
+   * them before training at 64 columns, C2 compiled the gather without its column blocks, deoptimised
+   * it, and in some JVMs left a block method's entry at C1 for good, boxing its vectors.)
+   */
+  static final int VECTOR_MIN_DIM = VECTOR ? VectorKernels.lanes() : Integer.MAX_VALUE;
+
   private SparseKernels() {}
 
   private static boolean vectorAvailable() {
@@ -33,7 +43,7 @@ final class SparseKernels {
 
   /** out[r,:] = Σ_p w[p] · x[idx[p],:] for rows r in [from, to). */
   static void gather(int[] ptr, int[] idx, float[] w, float[] x, int dim, float[] out, int from, int to) {
-    if (VECTOR) {
+    if (dim >= VECTOR_MIN_DIM) {
       VectorKernels.gather(ptr, idx, w, x, dim, out, from, to);
     } else {
       gatherScalar(ptr, idx, w, x, dim, out, from, to);
@@ -43,7 +53,7 @@ final class SparseKernels {
   /** out[rows[j],:] = Σ_p w[p] · x[idx[p],:] for the listed rows, j in [from, to). */
   static void gatherRows(int[] ptr, int[] idx, float[] w, float[] x, int dim, float[] out,
       int[] rows, int from, int to) {
-    if (VECTOR) {
+    if (dim >= VECTOR_MIN_DIM) {
       VectorKernels.gatherRows(ptr, idx, w, x, dim, out, rows, from, to);
     } else {
       gatherRowsScalar(ptr, idx, w, x, dim, out, rows, from, to);
@@ -52,7 +62,7 @@ final class SparseKernels {
 
   /** Rows [from, to) of the gather into {@code block}: row r lands at {@code (r − from)·dim}. */
   static void gatherBlock(int[] ptr, int[] idx, float[] w, float[] x, int dim, int from, int to, float[] block) {
-    if (VECTOR) {
+    if (dim >= VECTOR_MIN_DIM) {
       VectorKernels.gatherBlock(ptr, idx, w, x, dim, from, to, block);
     } else {
       for (int r = from; r < to; r++) {
@@ -69,7 +79,7 @@ final class SparseKernels {
    */
   static void scatter(int[] ptr, int[] idx, float[] w, float[] x, int dim, int[] src, int n, float[] out,
       int lo, int hi) {
-    if (VECTOR) {
+    if (dim >= VECTOR_MIN_DIM) {
       VectorKernels.scatter(ptr, idx, w, x, dim, src, n, out, lo, hi);
     } else {
       scatterScalar(ptr, idx, w, x, dim, src, n, out, lo, hi, 0, dim);

@@ -17,6 +17,11 @@ final class VectorKernels {
 
   private VectorKernels() {}
 
+  /** Floats per vector of the preferred species. */
+  static int lanes() {
+    return L;
+  }
+
   /** Whether the preferred species is wide enough to beat the scalar kernel. */
   static boolean usable() {
     return L >= 4;

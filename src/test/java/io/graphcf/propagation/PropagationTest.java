@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.graphcf.graph.Interactions;
 import java.util.SplittableRandom;
@@ -418,6 +419,44 @@ class PropagationTest {
           }
           assertClose(denseProduct(adj, nu, ni, 0, nu, users, dim), outT, 0, ni, dim, null, 0, "gather R̃ᵀ " + shape);
         }
+      }
+    }
+  }
+
+  /**
+   * Below one vector the facade runs the scalar kernels: the vector kernels would compute the same
+   * bits (all columns in their scalar tail), so the choice must not change a result.
+   */
+  @Test
+  void narrowProductsRunTheScalarKernelWithTheVectorKernelsBits() {
+    assumeTrue(SparseKernels.VECTOR, "jdk.incubator.vector absent or disabled: only the scalar kernels run");
+    int lanes = SparseKernels.VECTOR_MIN_DIM;
+    assertEquals(VectorKernels.lanes(), lanes);
+    for (long seed = 1; seed <= 10; seed++) {
+      Interactions g = randomGraph(seed);
+      int nu = g.numUsers();
+      int ni = g.numItems();
+      int[] ptr = g.userItems().rowPtr();
+      int[] idx = g.userItems().colIdx();
+      NormalizedAdjacency a = NormalizedAdjacency.of(g, 1);
+      SplittableRandom rnd = new SplittableRandom(seed);
+      int[] all = new int[nu];
+      for (int u = 0; u < nu; u++) {
+        all[u] = u;
+      }
+      for (int dim : new int[] {1, lanes / 2 + 1, lanes - 1}) {
+        float[] items = randomMatrix(rnd, ni, dim);
+        float[] users = randomMatrix(rnd, nu, dim);
+        float[] facade = new float[nu * dim];
+        float[] vector = new float[nu * dim];
+        SparseKernels.gather(ptr, idx, a.userWeights(), items, dim, facade, 0, nu);
+        VectorKernels.gather(ptr, idx, a.userWeights(), items, dim, vector, 0, nu);
+        assertArrayEquals(vector, facade, "gather, seed " + seed + ", dim " + dim);
+        facade = new float[ni * dim];
+        vector = new float[ni * dim];
+        SparseKernels.scatter(ptr, idx, a.userWeights(), users, dim, all, nu, facade, 0, Integer.MAX_VALUE);
+        VectorKernels.scatter(ptr, idx, a.userWeights(), users, dim, all, nu, vector, 0, Integer.MAX_VALUE);
+        assertArrayEquals(vector, facade, "scatter, seed " + seed + ", dim " + dim);
       }
     }
   }
