@@ -134,14 +134,18 @@ public final class LightGclTrainer implements EpochTrainer {
   /** Σ over InfoNCE calls of distinct batch rows × all nodes (the score matrix sizes), for benchmarks. */
   private long infoNceScores;
 
-  /** Builds the trainer and computes the rank-q randomized SVD of R̃ (contract 5). */
+  /**
+   * Builds the trainer; the rank-q randomized SVD of R̃ (contract 5) is computed on first use — the first
+   * step that needs the SVD view, {@link #save}, or {@link #svd()} — unless {@link #restore} supplies a
+   * checkpoint's factors first (so resuming never computes one it would throw away).
+   */
   public LightGclTrainer(Interactions train, LightGclConfig config, Workers workers) {
     this(train, config, workers, null);
   }
 
   /**
    * Builds the trainer with given SVD factors of R̃ (e.g. restored ones); {@code svd == null}
-   * computes them.
+   * computes them on first use.
    */
   LightGclTrainer(Interactions train, LightGclConfig config, Workers workers, TruncatedSvd svd) {
     this.config = config;
@@ -152,11 +156,7 @@ public final class LightGclTrainer implements EpochTrainer {
     this.dim = config.dim();
     this.layers = config.layers();
     this.adj = NormalizedAdjacency.of(train, workers.threads());
-    int maxRank = Math.min(numUsers, numItems);
-    if (svd == null) {
-      svd = RandomizedSvd.compute(adj, Math.min(config.svdRank(), maxRank), config.svdPowerIters(),
-          config.svdOversample(), config.seed() ^ 0x5EEDL, workers);
-    } else if (svd.numUsers() != numUsers || svd.numItems() != numItems) {
+    if (svd != null && (svd.numUsers() != numUsers || svd.numItems() != numItems)) {
       throw new IllegalArgumentException("SVD shape " + svd.numUsers() + " x " + svd.numItems()
           + " does not match the graph " + numUsers + " x " + numItems);
     }
@@ -239,8 +239,12 @@ public final class LightGclTrainer implements EpochTrainer {
     return config;
   }
 
-  /** The SVD factors of R̃ in use. */
+  /** The SVD factors of R̃ in use, computed now if neither computed nor restored yet. */
   public TruncatedSvd svd() {
+    if (svd == null) {
+      svd = RandomizedSvd.compute(adj, Math.min(config.svdRank(), Math.min(numUsers, numItems)),
+          config.svdPowerIters(), config.svdOversample(), config.seed() ^ 0x5EEDL, workers);
+    }
     return svd;
   }
 
@@ -409,8 +413,8 @@ public final class LightGclTrainer implements EpochTrainer {
       // G_u = E⁰_u + (U S) Vᵀ Σ_{l<L} E_i^l,  G_i = E⁰_i + (V S) Uᵀ Σ_{l<L} E_u^l
       sumLayers(layerItems, 0, layers - 1, tmpItems);
       sumLayers(layerUsers, 0, layers - 1, tmpUsers);
-      svd.applyUsersFromItems(tmpItems, d, svdUsers, workers);
-      svd.applyItemsFromUsers(tmpUsers, d, svdItems, workers);
+      svd().applyUsersFromItems(tmpItems, d, svdUsers, workers);
+      svd().applyItemsFromUsers(tmpUsers, d, svdItems, workers);
       addInto(svdUsers, egoUsers);
       addInto(svdItems, egoItems);
     }
@@ -538,8 +542,8 @@ public final class LightGclTrainer implements EpochTrainer {
     int d = dim;
     if (svdView) {
       // ∂/∂E_i^{l−1} from G_u^l: (V S)(Uᵀ dG_u);  ∂/∂E_u^{l−1} from G_i^l: (U S)(Vᵀ dG_i)
-      svd.applyItemsFromUsers(gradGu, d, svdBackItems, workers);
-      svd.applyUsersFromItems(gradGi, d, svdBackUsers, workers);
+      svd().applyItemsFromUsers(gradGu, d, svdBackItems, workers);
+      svd().applyUsersFromItems(gradGi, d, svdBackUsers, workers);
     }
     System.arraycopy(gradEu, 0, backUsers, 0, backUsers.length);
     System.arraycopy(gradEi, 0, backItems, 0, backItems.length);
@@ -615,9 +619,10 @@ public final class LightGclTrainer implements EpochTrainer {
     writer.putMatrix("user_embedding", sumUsers, numUsers, dim);
     writer.putMatrix("item_embedding", sumItems, numItems, dim);
     tables.save(writer);
-    writer.putMatrix("svd_u", svd.u(), numUsers, svd.rank());
-    writer.putMatrix("svd_s", svd.s(), 1, svd.rank());
-    writer.putMatrix("svd_v", svd.v(), numItems, svd.rank());
+    TruncatedSvd f = svd();
+    writer.putMatrix("svd_u", f.u(), numUsers, f.rank());
+    writer.putMatrix("svd_s", f.s(), 1, f.rank());
+    writer.putMatrix("svd_v", f.v(), numItems, f.rank());
   }
 
   @Override

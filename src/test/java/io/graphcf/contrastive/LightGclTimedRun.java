@@ -42,6 +42,7 @@ public final class LightGclTimedRun {
     try (Workers w = Workers.create(threads)) {
       long t0 = System.nanoTime();
       LightGclTrainer t = new LightGclTrainer(data.train(), cfg, w);
+      t.svd(); // computed on first use: time it with the set-up
       ObjectNode head = json.createObjectNode();
       head.put("data", dir.toString()).put("users", data.numUsers()).put("items", data.numItems())
           .put("train", data.train().nnz()).put("threads", threads)
