@@ -413,8 +413,9 @@ public final class LightGclTrainer implements EpochTrainer {
       // G_u = E⁰_u + (U S) Vᵀ Σ_{l<L} E_i^l,  G_i = E⁰_i + (V S) Uᵀ Σ_{l<L} E_u^l
       sumLayers(layerItems, 0, layers - 1, tmpItems);
       sumLayers(layerUsers, 0, layers - 1, tmpUsers);
-      svd().applyUsersFromItems(tmpItems, d, svdUsers, workers);
-      svd().applyItemsFromUsers(tmpUsers, d, svdItems, workers);
+      TruncatedSvd f = svd();
+      f.applyUsersFromItems(tmpItems, d, svdUsers, workers);
+      f.applyItemsFromUsers(tmpUsers, d, svdItems, workers);
       addInto(svdUsers, egoUsers);
       addInto(svdItems, egoItems);
     }
@@ -542,8 +543,9 @@ public final class LightGclTrainer implements EpochTrainer {
     int d = dim;
     if (svdView) {
       // ∂/∂E_i^{l−1} from G_u^l: (V S)(Uᵀ dG_u);  ∂/∂E_u^{l−1} from G_i^l: (U S)(Vᵀ dG_i)
-      svd().applyItemsFromUsers(gradGu, d, svdBackItems, workers);
-      svd().applyUsersFromItems(gradGi, d, svdBackUsers, workers);
+      TruncatedSvd f = svd();
+      f.applyItemsFromUsers(gradGu, d, svdBackItems, workers);
+      f.applyUsersFromItems(gradGi, d, svdBackUsers, workers);
     }
     System.arraycopy(gradEu, 0, backUsers, 0, backUsers.length);
     System.arraycopy(gradEi, 0, backItems, 0, backItems.length);

@@ -8,8 +8,9 @@ package io.graphcf.propagation;
  * <p>Each entry point runs {@link VectorKernels} (explicit SIMD through {@code jdk.incubator.vector},
  * the row kept in vector registers across its edges) when that module is in the boot layer — every
  * graphcf JVM adds it ({@code --add-modules=jdk.incubator.vector}) — and the product is at least one
- * vector wide, and the scalar code of this class otherwise, or when {@code -Dgraphcf.vector=false}. Both are deterministic: a row's result depends
- * only on the row, never on the row range or thread that computes it.
+ * vector wide, and the scalar code of this class otherwise, or when {@code -Dgraphcf.vector=false}.
+ * Both are deterministic: a row's result depends only on the row, never on the row range or thread
+ * that computes it.
  *
  * <p>Why not let C2 vectorise the scalar loops: on JDK 17, C2 does not vectorise
  * {@code out[ob+k] += w * x[xb+k]} when the two rows sit at different offsets of arrays that might
