@@ -13,10 +13,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * ({@code svdOversample > 0} gives a more accurate rank-q subspace than the reference uses). The
  * reference's README runs Gowalla with λ2 = 0 (its parser default, kept here, is 1e-7). InfoNCE's
  * denominator runs over all nodes as the reference's does ({@link Negatives#ALL}); {@link Negatives#BATCH}
- * is the cheaper in-batch variant.
+ * is the cheaper in-batch variant. {@code batchDecay} (default 0, which the reference has) adds LightGCN's
+ * regulariser, batchDecay/2 · Σ (‖e⁰_u‖² + ‖e⁰_i‖² + ‖e⁰_j‖²) / batch over the batch's triples, which
+ * weighs each node by how often it is sampled, unlike λ2's uniform weight on every row.
  */
-public record LightGclConfig(int dim, int layers, float lr, float lambda1, float tau, float lambda2, int batch,
-    float dropout, int svdRank, int svdPowerIters, int svdOversample, long seed, Negatives negatives) {
+public record LightGclConfig(int dim, int layers, float lr, float lambda1, float tau, float lambda2, float batchDecay,
+    int batch, float dropout, int svdRank, int svdPowerIters, int svdOversample, long seed, Negatives negatives) {
   /**
    * The nodes in InfoNCE's denominator: {@code ALL} nodes of the type (the reference's; a (batch × all
    * nodes) product per step) or only the batch's distinct nodes of the type ({@code BATCH}, "in-batch
@@ -64,6 +66,9 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
     if (!(lambda2 >= 0) || !Float.isFinite(lambda2)) {
       throw new IllegalArgumentException("lambda2 must be >= 0, got " + lambda2);
     }
+    if (!(batchDecay >= 0) || !Float.isFinite(batchDecay)) {
+      throw new IllegalArgumentException("batchDecay must be >= 0, got " + batchDecay);
+    }
     if (batch < 1) {
       throw new IllegalArgumentException("batch must be >= 1, got " + batch);
     }
@@ -83,71 +88,76 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
 
   /** The reference defaults (seed 2023). */
   public static LightGclConfig defaults() {
-    return new LightGclConfig(64, 2, 1e-3f, 0.2f, 0.2f, 1e-7f, 4096, 0f, 5, 2, 0, 2023L, Negatives.ALL);
+    return new LightGclConfig(64, 2, 1e-3f, 0.2f, 0.2f, 1e-7f, 0f, 4096, 0f, 5, 2, 0, 2023L, Negatives.ALL);
   }
 
   public LightGclConfig withDim(int v) {
-    return new LightGclConfig(v, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(v, layers, lr, lambda1, tau, lambda2, batchDecay, batch, dropout, svdRank, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withLayers(int v) {
-    return new LightGclConfig(dim, v, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, v, lr, lambda1, tau, lambda2, batchDecay, batch, dropout, svdRank, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withLr(float v) {
-    return new LightGclConfig(dim, layers, v, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, v, lambda1, tau, lambda2, batchDecay, batch, dropout, svdRank, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withLambda1(float v) {
-    return new LightGclConfig(dim, layers, lr, v, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, v, tau, lambda2, batchDecay, batch, dropout, svdRank, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withTau(float v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, v, lambda2, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, lambda1, v, lambda2, batchDecay, batch, dropout, svdRank, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withLambda2(float v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, tau, v, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, v, batchDecay, batch, dropout, svdRank, svdPowerIters,
+        svdOversample, seed, negatives);
+  }
+
+  public LightGclConfig withBatchDecay(float v) {
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, v, batch, dropout, svdRank, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withBatch(int v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, v, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batchDecay, v, dropout, svdRank, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withDropout(float v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, v, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batchDecay, batch, v, svdRank, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withSvdRank(int v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, v, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batchDecay, batch, dropout, v, svdPowerIters,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withSvdPowerIters(int v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, v,
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batchDecay, batch, dropout, svdRank, v,
         svdOversample, seed, negatives);
   }
 
   public LightGclConfig withSvdOversample(int v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batchDecay, batch, dropout, svdRank, svdPowerIters,
         v, seed, negatives);
   }
 
   public LightGclConfig withSeed(long v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batchDecay, batch, dropout, svdRank, svdPowerIters,
         svdOversample, v, negatives);
   }
 
   public LightGclConfig withNegatives(Negatives v) {
-    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batch, dropout, svdRank, svdPowerIters,
+    return new LightGclConfig(dim, layers, lr, lambda1, tau, lambda2, batchDecay, batch, dropout, svdRank, svdPowerIters,
         svdOversample, seed, v);
   }
 
@@ -155,7 +165,7 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
   public ObjectNode toJson(ObjectMapper json) {
     ObjectNode n = json.createObjectNode();
     n.put("dim", dim).put("layers", layers).put("lr", lr).put("lambda1", lambda1).put("tau", tau)
-        .put("lambda2", lambda2).put("batch", batch).put("dropout", dropout).put("svd_rank", svdRank)
+        .put("lambda2", lambda2).put("batch_decay", batchDecay).put("batch", batch).put("dropout", dropout).put("svd_rank", svdRank)
         .put("svd_power_iters", svdPowerIters).put("svd_oversample", svdOversample).put("seed", seed)
         .put("infonce_negatives", negatives.key());
     return n;
@@ -167,7 +177,7 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
     return new LightGclConfig(n.path("dim").asInt(d.dim), n.path("layers").asInt(d.layers),
         (float) n.path("lr").asDouble(d.lr), (float) n.path("lambda1").asDouble(d.lambda1),
         (float) n.path("tau").asDouble(d.tau), (float) n.path("lambda2").asDouble(d.lambda2),
-        n.path("batch").asInt(d.batch), (float) n.path("dropout").asDouble(d.dropout),
+        (float) n.path("batch_decay").asDouble(d.batchDecay), n.path("batch").asInt(d.batch), (float) n.path("dropout").asDouble(d.dropout),
         n.path("svd_rank").asInt(d.svdRank), n.path("svd_power_iters").asInt(d.svdPowerIters),
         n.path("svd_oversample").asInt(d.svdOversample), n.path("seed").asLong(d.seed),
         Negatives.parse(n.path("infonce_negatives").asText(d.negatives.key())));

@@ -358,7 +358,7 @@ public final class LightGclTrainer implements EpochTrainer {
       Arrays.fill(gradGi, 0f);
       cl = contrastive(users, pos, neg, n);
     }
-    double reg = backward(contrastive);
+    double reg = backward(contrastive) + batchDecay(users, pos, neg, n);
     lastBprLoss = bpr;
     lastContrastiveLoss = cl;
     lastRegLoss = reg;
@@ -575,6 +575,35 @@ public final class LightGclTrainer implements EpochTrainer {
       gradEi[k] = backItems[k] + (svdView ? gradGi[k] : 0f) + twoL2 * e;
     }
     return config.lambda2() * reg;
+  }
+
+  /**
+   * LightGCN's regulariser (when {@code batchDecay > 0}): batchDecay/2 · Σ_b (‖e⁰_u‖² + ‖e⁰_i‖² + ‖e⁰_j‖²) / n
+   * over the batch's triples, its gradient added to ∂L/∂E⁰ (after {@link #backward}); returns the term.
+   */
+  private double batchDecay(int[] users, int[] pos, int[] neg, int n) {
+    float decay = config.batchDecay();
+    if (decay == 0f) {
+      return 0.0;
+    }
+    int d = dim;
+    float c = decay / n;
+    double sq = 0.0;
+    for (int b = 0; b < n; b++) {
+      int ub = users[b] * d;
+      int pb = pos[b] * d;
+      int nb = neg[b] * d;
+      for (int k = 0; k < d; k++) {
+        float eu = egoUsers[ub + k];
+        float ep = egoItems[pb + k];
+        float en = egoItems[nb + k];
+        sq += (double) eu * eu + (double) ep * ep + (double) en * en;
+        gradEu[ub + k] += c * eu;
+        gradEi[pb + k] += c * ep;
+        gradEi[nb + k] += c * en;
+      }
+    }
+    return 0.5 * decay * sq / n;
   }
 
   private static void combine(float[] out, float[] direct, float[] propagated, float[] svdTerm) {

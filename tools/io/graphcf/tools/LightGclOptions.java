@@ -19,6 +19,10 @@ public final class LightGclOptions {
   @Option(names = "--lambda2", description = "LightGCL: weight λ2 of ‖E⁰‖² over all ego embeddings (default 1e-7).")
   Float lambda2;
 
+  @Option(names = "--batch-decay", description = "LightGCL: LightGCN's L2 weight on the batch's ego embeddings "
+      + "(its --decay: decay/2 · Σ‖e⁰‖² / batch over each step's triples; default 0, the reference has none).")
+  Float batchDecay;
+
   @Option(names = "--svd-rank", description = "LightGCL: rank q of the SVD view (default 5).")
   Integer svdRank;
 
@@ -43,6 +47,9 @@ public final class LightGclOptions {
       if (lambda2 != null) {
         c = c.withLambda2(lambda2);
       }
+      if (batchDecay != null) {
+        c = c.withBatchDecay(batchDecay);
+      }
       if (svdRank != null) {
         c = c.withSvdRank(svdRank);
       }
@@ -66,7 +73,7 @@ public final class LightGclOptions {
 
   /** Whether any LightGCL-only flag was given (they are rejected for other models). */
   boolean any() {
-    return lambda1 != null || tau != null || lambda2 != null || svdRank != null || edgeDropout != null
+    return lambda1 != null || tau != null || lambda2 != null || batchDecay != null || svdRank != null || edgeDropout != null
         || negatives != null;
   }
 }

@@ -113,7 +113,7 @@ public final class TrainCommand extends BaseCommand {
   @Option(names = "--resume", description = "Continue from this checkpoint (a model directory saved by train; OUT "
       + "holds the best evaluated epoch, OUT.last the last epoch when that was not the best). Takes the "
       + "checkpoint's hyperparameters; --lr, --batch and LightGCL's loss flags (--lambda1, --tau, --lambda2, "
-      + "--edge-dropout, --infonce-negatives) may set new ones for the stretch to come.")
+      + "--batch-decay, --edge-dropout, --infonce-negatives) may set new ones for the stretch to come.")
   Path resume;
 
   @Option(names = "--seed", description = "Seed of every random choice (default 2020).")
@@ -147,7 +147,8 @@ public final class TrainCommand extends BaseCommand {
       throw new UsageException("--model is required (" + MODELS + ")");
     }
     if (m.equals("lightgcl") && decay != null) {
-      throw new UsageException("--model lightgcl takes --lambda2 for its L2 term, not --decay");
+      throw new UsageException("--model lightgcl takes --lambda2 (L2 on all ego embeddings) and "
+          + "--batch-decay (LightGCN's --decay, on the batch's), not --decay");
     }
     rejectOtherModelsFlags(m);
     TrainData td = TrainData.load(dataDir);

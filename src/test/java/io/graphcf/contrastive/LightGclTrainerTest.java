@@ -62,6 +62,13 @@ class LightGclTrainerTest {
     }
   }
 
+  /** LightGCN's batch regulariser on top of λ2: each triple's ego rows, a row once per occurrence. */
+  @Test
+  void batchDecayLossAndGradient() {
+    checkGradient(tinyConfig().withBatchDecay(0.3f), 1f);
+    checkGradient(tinyConfig().withBatchDecay(0.3f).withLambda2(0f).withLambda1(0f), 6f);
+  }
+
   @Test
   void gradientWithoutTheSvdView() {
     checkGradient(tinyConfig().withLambda1(0f).withLayers(3), 1f);
@@ -218,7 +225,16 @@ class LightGclTrainerTest {
       for (double v : xi) {
         reg += v * v;
       }
-      return bpr + cl + cfg.lambda2() * reg;
+      double batchReg = 0;
+      for (int b = 0; b < n; b++) {
+        for (int k = 0; k < d; k++) {
+          double u = xu[USERS[b] * d + k];
+          double p = xi[POS[b] * d + k];
+          double q = xi[NEG[b] * d + k];
+          batchReg += u * u + p * p + q * q;
+        }
+      }
+      return bpr + cl + cfg.lambda2() * reg + cfg.batchDecay() / 2 * batchReg / n;
     }
 
     /**

@@ -22,7 +22,7 @@ class LightGclTrainCommandTest {
   void trainsAnEmbeddingModelWithItsFlags() throws Exception {
     Path model = tmp.resolve("lgcl");
     CliRun r = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", model.toString(), "--epochs", "1",
-        "--dim", "8", "--batch", "8192", "--lambda1", "0.1", "--tau", "0.3", "--lambda2", "0", "--svd-rank", "3",
+        "--dim", "8", "--batch", "8192", "--lambda1", "0.1", "--tau", "0.3", "--lambda2", "0", "--batch-decay", "0.5", "--svd-rank", "3",
         "--edge-dropout", "0.1", "--layers", "1", "--infonce-negatives", "batch", "--threads", "2", "--no-progress");
     assertEquals(0, r.code(), r.err());
     JsonNode line = JSON.readTree(r.out().trim());
@@ -34,6 +34,7 @@ class LightGclTrainCommandTest {
     JsonNode h = meta.get("hyperparameters");
     assertEquals(0.1, h.get("lambda1").asDouble(), 1e-6);
     assertEquals(0.3, h.get("tau").asDouble(), 1e-6);
+    assertEquals(0.5, h.get("batch_decay").asDouble(), 1e-6);
     assertEquals(3, h.get("svd_rank").asInt());
     assertEquals(1, h.get("layers").asInt());
     assertEquals("batch", h.get("infonce_negatives").asText());
@@ -50,7 +51,11 @@ class LightGclTrainCommandTest {
     CliRun b = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("b").toString(),
         "--decay", "1e-4");
     assertEquals(2, b.code());
-    assertTrue(b.err().contains("--lambda2"), b.err());
+    assertTrue(b.err().contains("--lambda2") && b.err().contains("--batch-decay"), b.err());
+    CliRun n = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("n").toString(),
+        "--batch-decay", "-1");
+    assertEquals(2, n.code());
+    assertTrue(n.err().contains("batchDecay must be >= 0"), n.err());
     CliRun c = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", tmp.resolve("c").toString(),
         "--infonce-negatives", "some");
     assertEquals(2, c.code());

@@ -224,15 +224,18 @@ class TrainCommandTest {
     assertEquals(0, run(base).code());
     String[] changed = base.clone();
     changed[6] = tmp.resolve("gcl-l1").toString();
-    CliRun r = run(concat(changed, "--lambda1", "0.05", "--tau", "0.5", "--infonce-negatives", "batch"));
+    CliRun r = run(concat(changed, "--lambda1", "0.05", "--tau", "0.5", "--infonce-negatives", "batch",
+        "--batch-decay", "0.2"));
     assertEquals(0, r.code(), r.err());
     JsonNode hp = ModelReader.open(Path.of(changed[6])).meta().get("hyperparameters");
     assertEquals(0.05, hp.get("lambda1").asDouble(), 1e-7, hp.toString());
     assertEquals(0.5, hp.get("tau").asDouble(), 1e-7, hp.toString());
     assertEquals("batch", hp.get("infonce_negatives").asText(), hp.toString());
+    assertEquals(0.2, hp.get("batch_decay").asDouble(), 1e-7, hp.toString());
     assertEquals(8, hp.get("dim").asInt(), hp.toString());
     JsonNode same = ModelReader.open(Path.of(base[6])).meta().get("hyperparameters");
     assertEquals(0.2, same.get("lambda1").asDouble(), 1e-7, same.toString());
+    assertEquals(0.0, same.get("batch_decay").asDouble(), 0.0, same.toString());
     // the new weights change the second epoch's steps
     assertFalse(java.util.Arrays.equals(ModelReader.open(Path.of(base[6])).matrix("item_embedding").data(),
         ModelReader.open(Path.of(changed[6])).matrix("item_embedding").data()));
