@@ -165,7 +165,8 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
   public ObjectNode toJson(ObjectMapper json) {
     ObjectNode n = json.createObjectNode();
     n.put("dim", dim).put("layers", layers).put("lr", lr).put("lambda1", lambda1).put("tau", tau)
-        .put("lambda2", lambda2).put("batch_decay", batchDecay).put("batch", batch).put("dropout", dropout).put("svd_rank", svdRank)
+        .put("lambda2", lambda2).put("batch_decay", batchDecay).put("batch", batch).put("dropout", dropout)
+        .put("svd_rank", svdRank)
         .put("svd_power_iters", svdPowerIters).put("svd_oversample", svdOversample).put("seed", seed)
         .put("infonce_negatives", negatives.key());
     return n;
@@ -177,7 +178,8 @@ public record LightGclConfig(int dim, int layers, float lr, float lambda1, float
     return new LightGclConfig(n.path("dim").asInt(d.dim), n.path("layers").asInt(d.layers),
         (float) n.path("lr").asDouble(d.lr), (float) n.path("lambda1").asDouble(d.lambda1),
         (float) n.path("tau").asDouble(d.tau), (float) n.path("lambda2").asDouble(d.lambda2),
-        (float) n.path("batch_decay").asDouble(d.batchDecay), n.path("batch").asInt(d.batch), (float) n.path("dropout").asDouble(d.dropout),
+        (float) n.path("batch_decay").asDouble(d.batchDecay), n.path("batch").asInt(d.batch),
+        (float) n.path("dropout").asDouble(d.dropout),
         n.path("svd_rank").asInt(d.svdRank), n.path("svd_power_iters").asInt(d.svdPowerIters),
         n.path("svd_oversample").asInt(d.svdOversample), n.path("seed").asLong(d.seed),
         Negatives.parse(n.path("infonce_negatives").asText(d.negatives.key())));

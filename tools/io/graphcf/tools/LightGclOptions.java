@@ -73,7 +73,7 @@ public final class LightGclOptions {
 
   /** Whether any LightGCL-only flag was given (they are rejected for other models). */
   boolean any() {
-    return lambda1 != null || tau != null || lambda2 != null || batchDecay != null || svdRank != null || edgeDropout != null
-        || negatives != null;
+    return lambda1 != null || tau != null || lambda2 != null || batchDecay != null || svdRank != null
+        || edgeDropout != null || negatives != null;
   }
 }

@@ -22,8 +22,8 @@ class LightGclTrainCommandTest {
   void trainsAnEmbeddingModelWithItsFlags() throws Exception {
     Path model = tmp.resolve("lgcl");
     CliRun r = CliRun.of("train", "--model", "lightgcl", "--data", SAMPLE, "--out", model.toString(), "--epochs", "1",
-        "--dim", "8", "--batch", "8192", "--lambda1", "0.1", "--tau", "0.3", "--lambda2", "0", "--batch-decay", "0.5", "--svd-rank", "3",
-        "--edge-dropout", "0.1", "--layers", "1", "--infonce-negatives", "batch", "--threads", "2", "--no-progress");
+        "--dim", "8", "--batch", "8192", "--lambda1", "0.1", "--tau", "0.3", "--lambda2", "0", "--batch-decay", "0.5",
+        "--svd-rank", "3", "--edge-dropout", "0.1", "--layers", "1", "--infonce-negatives", "batch", "--threads", "2", "--no-progress");
     assertEquals(0, r.code(), r.err());
     JsonNode line = JSON.readTree(r.out().trim());
     assertTrue(line.has("recall@20"), line.toString());
