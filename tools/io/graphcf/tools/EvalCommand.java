@@ -154,6 +154,17 @@ public final class EvalCommand extends BaseCommand {
             se > 0 ? String.format(Locale.ROOT, "%.1f", d / se) : "-");
       }
     }
+    // properties of the lists, not of the hits: no per-user pairing
+    for (int k : TrainCommand.KS) {
+      o.printf(Locale.ROOT, "%-14s%10.1f%10.1f%22s%n", "popularity@" + k, a.result().popularity(k),
+          b.result().popularity(k), String.format(Locale.ROOT, "%+.1f", a.result().popularity(k)
+              - b.result().popularity(k)));
+    }
+    for (int k : TrainCommand.KS) {
+      o.printf(Locale.ROOT, "%-14s%10.4f%10.4f%22s%n", "coverage@" + k, a.result().coverage(k),
+          b.result().coverage(k), String.format(Locale.ROOT, "%+.4f", a.result().coverage(k)
+              - b.result().coverage(k)));
+    }
   }
 
   private void print(EvalResult r, String modelName) throws java.io.IOException {
@@ -178,5 +189,17 @@ public final class EvalCommand extends BaseCommand {
       }
       o.println();
     }
+    // properties of the lists: the mean training-interaction count of the listed items, the share of all
+    // items listed for someone
+    o.printf(Locale.ROOT, "%-10s", "popularity");
+    for (int k : TrainCommand.KS) {
+      o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.1f", r.popularity(k)));
+    }
+    o.println();
+    o.printf(Locale.ROOT, "%-10s", "coverage");
+    for (int k : TrainCommand.KS) {
+      o.printf(Locale.ROOT, "%18s", String.format(Locale.ROOT, "%.4f", r.coverage(k)));
+    }
+    o.println();
   }
 }

@@ -24,17 +24,27 @@ public final class EvalResult {
   private final double[] hitRate;
   /** Standard errors: recall, precision, NDCG, hit rate, each aligned with {@code ks}. */
   private final double[][] stdErr;
+  private final double[] popularity;
+  private final double[] coverage;
   private final int users;
   private final double seconds;
 
   /**
    * Means and their standard errors per cut-off: {@code mean} and {@code stdErr} hold four rows
-   * (recall, precision, NDCG, hit rate), each aligned with {@code ks}. Arrays are copied.
+   * (recall, precision, NDCG, hit rate), each aligned with {@code ks}, as do {@code popularity} and
+   * {@code coverage} (see {@link #popularity(int)}, {@link #coverage(int)}). Arrays are copied.
    */
-  public EvalResult(int[] ks, double[][] mean, double[][] stdErr, int users, double seconds) {
+  public EvalResult(int[] ks, double[][] mean, double[][] stdErr, double[] popularity, double[] coverage, int users,
+      double seconds) {
     int n = ks.length;
     check(mean, n, "mean");
     check(stdErr, n, "stdErr");
+    if (popularity.length != n || coverage.length != n) {
+      throw new IllegalArgumentException("popularity and coverage must have " + n + " entries (one per k), got "
+          + popularity.length + " and " + coverage.length);
+    }
+    this.popularity = popularity.clone();
+    this.coverage = coverage.clone();
     this.ks = ks.clone();
     this.recall = mean[0].clone();
     this.precision = mean[1].clone();
@@ -71,6 +81,19 @@ public final class EvalResult {
   /** Fraction of users with at least one test item in their top k. */
   public double hitRate(int k) {
     return hitRate[index(k)];
+  }
+
+  /**
+   * Mean over users of the average number of training interactions of the items in their top k (the items
+   * ranked, when fewer than k could be): how popular what the model recommends is.
+   */
+  public double popularity(int k) {
+    return popularity[index(k)];
+  }
+
+  /** Fraction of all items that are in at least one evaluated user's top k. */
+  public double coverage(int k) {
+    return coverage[index(k)];
   }
 
   /** Standard error of {@link #recall(int)}: the sample standard deviation of the per-user values over √users. */
@@ -151,7 +174,8 @@ public final class EvalResult {
   }
 
   /**
-   * {@code {"recall@10": …, "precision@10": …, "ndcg@10": …, "hit@10": …, …, "users": n,
+   * {@code {"recall@10": …, "precision@10": …, "ndcg@10": …, "hit@10": …, "popularity@10": …,
+   * "coverage@10": …, …, "users": n,
    * "std_error": {"recall@10": …, …}, "eval_seconds": s}}, cut-offs in the order asked.
    */
   public ObjectNode toJson() {
@@ -164,6 +188,8 @@ public final class EvalResult {
         o.put(names[m] + ks[i], means[m][i]);
         se.put(names[m] + ks[i], stdErr[m][i]);
       }
+      o.put("popularity@" + ks[i], popularity[i]);
+      o.put("coverage@" + ks[i], coverage[i]);
     }
     o.put("users", users);
     o.set("std_error", se);

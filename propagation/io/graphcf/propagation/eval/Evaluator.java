@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   {@code metrics.ndcg_at_k} used by kuandeng/LightGCN's TF code does, which inflates NDCG);</li>
  *   <li>HitRate@K = 1 if hits@K &gt; 0 (kuandeng/LightGCN's {@code hit_ratio}).</li>
  * </ul>
+ * Beside these, two properties of the lists themselves (not of the hits): Popularity@K, the mean over
+ * users of the average training-interaction count of the items in their top K (the average recommendation
+ * popularity; the items actually ranked when fewer than K could be, 0 for a user with none), and
+ * Coverage@K, the fraction of all items that appear in at least one evaluated user's top K.
  * Ties are broken by the lower item index (the reference's {@code torch.topk} leaves them
  * unspecified); masked items are removed rather than scored -1024 as the reference does.
  *
@@ -99,8 +103,9 @@ public final class Evaluator {
     int nu = users.length;
     int nk = ks.length;
     int nBlocks = (nu + blockUsers - 1) / blockUsers;
-    // per block: the four metrics' sums, then their sums of squares (for the standard errors)
-    double[] blockSums = new double[nBlocks * 8 * nk];
+    // per block: the four metrics' sums, their sums of squares (for the standard errors), the popularity sums
+    double[] blockSums = new double[nBlocks * STRIDE * nk];
+    int[] itemDegreePtr = data.train().itemUsers().rowPtr();
     // discount 1/log2(p+2) at 0-based position p, and its prefix sums (the ideal DCG of m hits)
     double[] discount = new double[maxK];
     double[] idcg = new double[maxK + 1];
@@ -110,11 +115,15 @@ public final class Evaluator {
     }
     int kMax = maxK;
     int threads = Math.max(1, Math.min(workers.threads(), nBlocks));
+    // per thread: each item's best (lowest) 0-based position in any user's list, for the coverage
+    int[][] bestRanks = new int[threads][];
     AtomicInteger next = new AtomicInteger();
     ItemRangeScorer ranged = scorer instanceof ItemRangeScorer ? (ItemRangeScorer) scorer : null;
     int chunk = ranged == null ? numItems : Math.max(1, Math.min(numItems, ranged.itemChunk()));
     workers.run(threads, t -> {
-      Block b = new Block(Math.min(blockUsers, nu), ranged == null ? numItems : chunk, kMax, ranged != null);
+      Block b = new Block(Math.min(blockUsers, nu), ranged == null ? numItems : chunk, kMax, ranged != null,
+          numItems);
+      bestRanks[t] = b.bestRank;
       for (int blk = next.getAndIncrement(); blk < nBlocks; blk = next.getAndIncrement()) {
         int from = blk * blockUsers;
         int to = Math.min(nu, from + blockUsers);
@@ -123,18 +132,27 @@ public final class Evaluator {
         } else {
           scoreAndSelectChunked(ranged, chunk, data, users, from, to, kMax, b);
         }
-        accumulate(data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * 8 * nk, perUser);
+        accumulate(data, itemDegreePtr, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * STRIDE * nk,
+            perUser);
       }
     });
     double[][] mean = new double[4][nk];
     double[][] stdErr = new double[4][nk];
+    double[] popularity = new double[nk];
     for (int blk = 0; blk < nBlocks; blk++) {
       for (int m = 0; m < 4; m++) {
         for (int ki = 0; ki < nk; ki++) {
-          mean[m][ki] += blockSums[(blk * 8 + m) * nk + ki];
-          stdErr[m][ki] += blockSums[(blk * 8 + 4 + m) * nk + ki];
+          mean[m][ki] += blockSums[(blk * STRIDE + m) * nk + ki];
+          stdErr[m][ki] += blockSums[(blk * STRIDE + 4 + m) * nk + ki];
         }
       }
+      for (int ki = 0; ki < nk; ki++) {
+        popularity[ki] += blockSums[(blk * STRIDE + 8) * nk + ki];
+      }
+    }
+    double[] coverage = coverage(bestRanks, threads, ks, numItems);
+    for (int ki = 0; ki < nk; ki++) {
+      popularity[ki] = nu > 0 ? popularity[ki] / nu : 0;
     }
     for (int m = 0; m < 4; m++) {
       for (int ki = 0; ki < nk; ki++) {
@@ -143,7 +161,32 @@ public final class Evaluator {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new EvalResult(ks, mean, stdErr, nu, seconds);
+    return new EvalResult(ks, mean, stdErr, popularity, coverage, nu, seconds);
+  }
+
+  /** Per block and cut-off: four metric sums, their four sums of squares, the popularity sum. */
+  private static final int STRIDE = 9;
+
+  /** Coverage@k for each k: items whose best position over the threads' lists is below k, over all items. */
+  private static double[] coverage(int[][] bestRanks, int threads, int[] ks, int numItems) {
+    double[] coverage = new double[ks.length];
+    for (int i = 0; i < numItems; i++) {
+      int best = Integer.MAX_VALUE;
+      for (int t = 0; t < threads; t++) {
+        if (bestRanks[t] != null) {
+          best = Math.min(best, bestRanks[t][i]);
+        }
+      }
+      for (int ki = 0; ki < ks.length; ki++) {
+        if (best < ks[ki]) {
+          coverage[ki]++;
+        }
+      }
+    }
+    for (int ki = 0; ki < ks.length; ki++) {
+      coverage[ki] = numItems > 0 ? coverage[ki] / numItems : 0;
+    }
+    return coverage;
   }
 
   /**
@@ -188,8 +231,12 @@ public final class Evaluator {
     final int[] count;
     final int[] hitsUpTo;
     final double[] dcgUpTo;
+    /** Training-interaction counts of the list's items, summed up to each position. */
+    final double[] popularityUpTo;
+    /** Each item's best (lowest) position in any list this thread has seen; MAX_VALUE if in none. */
+    final int[] bestRank;
 
-    Block(int users, int itemsPerRow, int maxK, boolean perUser) {
+    Block(int users, int itemsPerRow, int maxK, boolean perUser, int numItems) {
       scores = new float[users * itemsPerRow];
       topK = new TopK[perUser ? users : 1];
       for (int q = 0; q < topK.length; q++) {
@@ -199,6 +246,9 @@ public final class Evaluator {
       count = new int[users];
       hitsUpTo = new int[maxK + 1];
       dcgUpTo = new double[maxK + 1];
+      popularityUpTo = new double[maxK + 1];
+      bestRank = new int[numItems];
+      java.util.Arrays.fill(bestRank, Integer.MAX_VALUE);
     }
   }
 
@@ -242,10 +292,12 @@ public final class Evaluator {
   }
 
   /**
-   * Adds the block's metrics (from the selected items) and their squares to {@code sums[base ..]}, and
-   * stores each user's values in {@code perUser} when it is not null.
+   * Adds the block's metrics (from the selected items), their squares and the lists' popularity to
+   * {@code sums[base ..]}, records the items' best positions in {@code b.bestRank}, and stores each user's
+   * values in {@code perUser} when it is not null. {@code itemDegreePtr} is the training item-to-users row
+   * pointer (an item's training-interaction count is the difference of two neighbours).
    */
-  private static void accumulate(Dataset data, int[] users, int from, int to, int[] ks, int maxK, double[] discount,
+  private static void accumulate(Dataset data, int[] itemDegreePtr, int[] users, int from, int to, int[] ks, int maxK, double[] discount,
       double[] idcg, Block b, double[] sums, int base, double[] perUser) {
     int nk = ks.length;
     int[] testPtr = data.test().rowPtr();
@@ -260,15 +312,25 @@ public final class Evaluator {
       // prefix counts over the ranked list: hits and DCG = Σ_{p, top_p ∈ test_u} 1/log2(p+2)
       int hits = 0;
       double dcg = 0;
+      double popularity = 0;
       b.hitsUpTo[0] = 0;
       b.dcgUpTo[0] = 0;
+      b.popularityUpTo[0] = 0;
       for (int p = 0; p < maxK; p++) {
-        if (p < m && java.util.Arrays.binarySearch(testIdx, ts, te, b.top[to0 + p]) >= 0) {
-          hits++;
-          dcg += discount[p];
+        if (p < m) {
+          int item = b.top[to0 + p];
+          if (java.util.Arrays.binarySearch(testIdx, ts, te, item) >= 0) {
+            hits++;
+            dcg += discount[p];
+          }
+          popularity += itemDegreePtr[item + 1] - itemDegreePtr[item];
+          if (p < b.bestRank[item]) {
+            b.bestRank[item] = p;
+          }
         }
         b.hitsUpTo[p + 1] = hits;
         b.dcgUpTo[p + 1] = dcg;
+        b.popularityUpTo[p + 1] = popularity;
       }
       for (int ki = 0; ki < nk; ki++) {
         int k = ks[ki];
@@ -277,6 +339,8 @@ public final class Evaluator {
         double precision = (double) h / k;
         double ndcg = b.dcgUpTo[k] / idcg[Math.min(k, nt)];
         double hit = h > 0 ? 1.0 : 0.0;
+        int listed = Math.min(k, m);
+        sums[base + 8 * nk + ki] += listed > 0 ? b.popularityUpTo[listed] / listed : 0;
         sums[base + ki] += recall;
         sums[base + nk + ki] += precision;
         sums[base + 2 * nk + ki] += ndcg;

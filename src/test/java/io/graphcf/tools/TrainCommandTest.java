@@ -56,6 +56,10 @@ class TrainCommandTest {
     assertTrue(table.out().contains("recall") && table.out().contains("@20"), table.out());
     assertTrue(table.out().contains(String.format(java.util.Locale.ROOT, "%.4f ± %.4f", m.get("recall@20").asDouble(), se)),
         table.out());
+    assertTrue(table.out().contains(String.format(java.util.Locale.ROOT, "%.4f", m.get("coverage@20").asDouble()))
+        && table.out().contains("popularity"), table.out());
+    double coverage = m.get("coverage@20").asDouble();
+    assertTrue(coverage > 0 && coverage <= 1, "coverage@20 " + coverage);
   }
 
   @Test
@@ -79,6 +83,7 @@ class TrainCommandTest {
       assertTrue(se > 0 && se < 1, key + " paired standard error " + se);
     }
     assertEquals(a.get("users").asInt(), j.get("users").asInt());
+    assertEquals(a.get("popularity@20").asDouble(), j.at("/model/popularity@20").asDouble(), 1e-12);
 
     CliRun table = run("eval", "--model", lgn.toString(), "--against", pop.toString());
     assertEquals(0, table.code(), table.err());

@@ -110,6 +110,19 @@ class EvaluatorTest {
       assertEquals(r.precisionStdError(3), r.stdError(EvalResult.PRECISION, 3), 0);
       assertEquals(r.recallStdError(2), r.stdError(EvalResult.RECALL, 2), 0);
       assertThrows(IllegalArgumentException.class, () -> r.mean(4, 2));
+      // training counts: items 0, 1, 2 once each, 3 and 4 never. Lists (train masked): user 0: 0 3 4 2,
+      // user 1: 4 2 3 1, user 2: 0 1 3 4 2.
+      // popularity@2 = (1/2 + 1/2 + 2/2) / 3; @3 = (1/3 + 1/3 + 2/3) / 3; every item is in some top 2
+      assertEquals(2.0 / 3, r.popularity(2), 1e-12);
+      assertEquals(4.0 / 9, r.popularity(3), 1e-12);
+      assertEquals(1.0, r.coverage(2), 0);
+      assertEquals(1.0, r.coverage(3), 0);
+      assertEquals(4.0 / 9, j.get("popularity@3").asDouble(), 1e-12);
+      assertEquals(1.0, j.get("coverage@2").asDouble(), 0);
+      // top 1: items 0, 4, 0 -> popularity (1 + 0 + 1) / 3, coverage 2 of 5 items
+      EvalResult top1 = Evaluator.evaluate(matrix(s), d, new int[] {1}, w);
+      assertEquals(2.0 / 3, top1.popularity(1), 1e-12);
+      assertEquals(0.4, top1.coverage(1), 0);
     }
   }
 
@@ -200,6 +213,7 @@ class EvaluatorTest {
         }
         UserScorer scorer = matrix(s);
         double[][] ref = ReferenceEvaluator.evaluate(s, d, ks);
+        double[][] profile = ReferenceEvaluator.profile(s, d, ks);
         int block = 1 + r.nextInt(7);
         EvalResult a = Evaluator.evaluate(scorer, d, ks, w1, block);
         EvalResult b = Evaluator.evaluate(scorer, d, ks, w2, block);
@@ -223,6 +237,11 @@ class EvaluatorTest {
           assertEquals(a.precision(k), b.precision(k), 0, where);
           assertEquals(a.hitRate(k), b.hitRate(k), 0, where);
           assertEquals(ref[2][ki], c.ndcg(k), 1e-12, where + " default blocks");
+          assertEquals(profile[0][ki], a.popularity(k), 1e-9, where + " popularity@" + k);
+          assertEquals(profile[1][ki], a.coverage(k), 0, where + " coverage@" + k);
+          assertEquals(a.popularity(k), b.popularity(k), 0, where);
+          assertEquals(a.coverage(k), b.coverage(k), 0, where);
+          assertEquals(profile[1][ki], c.coverage(k), 0, where + " default blocks");
         }
       }
     }
@@ -313,6 +332,8 @@ class EvaluatorTest {
           assertEquals(b.hitRate(k), a.hitRate(k), 0, "dim=" + dim + " hit@" + k);
           assertEquals(ref[0][ki], a.recall(k), 1e-12, "dim=" + dim + " recall@" + k + " vs reference");
           assertEquals(ref[2][ki], a.ndcg(k), 1e-12, "dim=" + dim + " ndcg@" + k + " vs reference");
+          assertEquals(b.popularity(k), a.popularity(k), 0, "dim=" + dim + " popularity@" + k);
+          assertEquals(b.coverage(k), a.coverage(k), 0, "dim=" + dim + " coverage@" + k);
         }
       }
     }

@@ -59,6 +59,47 @@ public final class ReferenceEvaluator {
   }
 
   /**
+   * {popularity[], coverage[]} aligned with ks, from full sorts: popularity@k is the mean over evaluated users
+   * of the average training count (counted from the user-item rows) of their top-k items (those ranked; 0 for
+   * none), coverage@k the share of items in some evaluated user's top k.
+   */
+  public static double[][] profile(float[][] scores, Dataset d, int[] ks) {
+    CsrMatrix train = d.train().userItems();
+    CsrMatrix test = d.test();
+    int[] count = new int[d.numItems()];
+    for (int p = 0; p < train.nnz(); p++) {
+      count[train.colIdx()[p]]++;
+    }
+    double[][] out = new double[2][ks.length];
+    List<Set<Integer>> listed = new ArrayList<>();
+    for (int k : ks) {
+      listed.add(new HashSet<>());
+    }
+    int users = 0;
+    for (int u = 0; u < d.numUsers(); u++) {
+      if (test.degree(u) == 0) {
+        continue;
+      }
+      users++;
+      List<Integer> ranking = ranking(scores[u], train, u, d.numItems());
+      for (int ki = 0; ki < ks.length; ki++) {
+        int n = Math.min(ks[ki], ranking.size());
+        double sum = 0;
+        for (int r = 0; r < n; r++) {
+          sum += count[ranking.get(r)];
+          listed.get(ki).add(ranking.get(r));
+        }
+        out[0][ki] += n == 0 ? 0 : sum / n;
+      }
+    }
+    for (int ki = 0; ki < ks.length; ki++) {
+      out[0][ki] = users == 0 ? 0 : out[0][ki] / users;
+      out[1][ki] = (double) listed.get(ki).size() / d.numItems();
+    }
+    return out;
+  }
+
+  /**
    * Each evaluated user's values, {@code [metric][k][user]}: metrics recall, precision, NDCG, hit;
    * users with at least one test item, ascending.
    */
@@ -78,22 +119,11 @@ public final class ReferenceEvaluator {
         continue;
       }
       users++;
-      Set<Integer> trainSet = new HashSet<>();
-      for (int p = train.rowPtr()[u]; p < train.rowPtr()[u + 1]; p++) {
-        trainSet.add(train.colIdx()[p]);
-      }
       Set<Integer> testSet = new HashSet<>();
       for (int p = test.rowPtr()[u]; p < test.rowPtr()[u + 1]; p++) {
         testSet.add(test.colIdx()[p]);
       }
-      float[] row = scores[u];
-      List<Integer> ranking = new ArrayList<>();
-      for (int i = 0; i < d.numItems(); i++) {
-        if (!trainSet.contains(i)) {
-          ranking.add(i);
-        }
-      }
-      ranking.sort((x, y) -> row[x] != row[y] ? Float.compare(row[y], row[x]) : Integer.compare(x, y));
+      List<Integer> ranking = ranking(scores[u], train, u, d.numItems());
       for (int ki = 0; ki < ks.length; ki++) {
         int k = ks[ki];
         int hits = 0;
@@ -115,5 +145,21 @@ public final class ReferenceEvaluator {
       }
     }
     return perUser;
+  }
+
+  /** User {@code u}'s items that are not in its training row, by score descending, ties by item ascending. */
+  private static List<Integer> ranking(float[] row, CsrMatrix train, int u, int numItems) {
+    Set<Integer> trainSet = new HashSet<>();
+    for (int p = train.rowPtr()[u]; p < train.rowPtr()[u + 1]; p++) {
+      trainSet.add(train.colIdx()[p]);
+    }
+    List<Integer> ranking = new ArrayList<>();
+    for (int i = 0; i < numItems; i++) {
+      if (!trainSet.contains(i)) {
+        ranking.add(i);
+      }
+    }
+    ranking.sort((x, y) -> row[x] != row[y] ? Float.compare(row[y], row[x]) : Integer.compare(x, y));
+    return ranking;
   }
 }

@@ -90,6 +90,7 @@ class MostPopularTest {
     }
     int[] ks = Evaluator.defaultKs();
     double[][] ref = ReferenceEvaluator.evaluate(scores, d, ks);
+    double[][] profile = ReferenceEvaluator.profile(scores, d, ks);
     try (Workers w = Workers.create(2)) {
       EvalResult r = Evaluator.evaluate(m, d, ks, w);
       assertEquals((int) ref[4][0], r.users());
@@ -98,7 +99,12 @@ class MostPopularTest {
         assertEquals(ref[1][ki], r.precision(ks[ki]), 1e-12, "precision@" + ks[ki]);
         assertEquals(ref[2][ki], r.ndcg(ks[ki]), 1e-12, "ndcg@" + ks[ki]);
         assertEquals(ref[3][ki], r.hitRate(ks[ki]), 1e-12, "hit@" + ks[ki]);
+        assertEquals(profile[0][ki], r.popularity(ks[ki]), 1e-9, "popularity@" + ks[ki]);
+        assertEquals(profile[1][ki], r.coverage(ks[ki]), 0, "coverage@" + ks[ki]);
       }
+      // everybody gets the most popular items they have not trained on: few distinct items, all popular
+      assertTrue(r.coverage(20) < 0.2, "coverage@20 " + r.coverage(20));
+      assertTrue(r.popularity(10) > r.popularity(50), r.popularity(10) + " vs " + r.popularity(50));
     }
   }
 }
