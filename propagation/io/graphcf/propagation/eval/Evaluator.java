@@ -105,7 +105,6 @@ public final class Evaluator {
     int nBlocks = (nu + blockUsers - 1) / blockUsers;
     // per block: the four metrics' sums, their sums of squares (for the standard errors), the popularity sums
     double[] blockSums = new double[nBlocks * STRIDE * nk];
-    int[] itemDegreePtr = data.train().itemUsers().rowPtr();
     // discount 1/log2(p+2) at 0-based position p, and its prefix sums (the ideal DCG of m hits)
     double[] discount = new double[maxK];
     double[] idcg = new double[maxK + 1];
@@ -132,8 +131,7 @@ public final class Evaluator {
         } else {
           scoreAndSelectChunked(ranged, chunk, data, users, from, to, kMax, b);
         }
-        accumulate(data, itemDegreePtr, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * STRIDE * nk,
-            perUser);
+        accumulate(data, users, from, to, ks, kMax, discount, idcg, b, blockSums, blk * STRIDE * nk, perUser);
       }
     });
     double[][] mean = new double[4][nk];
@@ -150,7 +148,7 @@ public final class Evaluator {
         popularity[ki] += blockSums[(blk * STRIDE + 8) * nk + ki];
       }
     }
-    double[] coverage = coverage(bestRanks, threads, ks, numItems);
+    double[] coverage = coverage(bestRanks, ks, numItems);
     for (int ki = 0; ki < nk; ki++) {
       popularity[ki] = nu > 0 ? popularity[ki] / nu : 0;
     }
@@ -168,14 +166,12 @@ public final class Evaluator {
   private static final int STRIDE = 9;
 
   /** Coverage@k for each k: items whose best position over the threads' lists is below k, over all items. */
-  private static double[] coverage(int[][] bestRanks, int threads, int[] ks, int numItems) {
+  private static double[] coverage(int[][] bestRanks, int[] ks, int numItems) {
     double[] coverage = new double[ks.length];
     for (int i = 0; i < numItems; i++) {
       int best = Integer.MAX_VALUE;
-      for (int t = 0; t < threads; t++) {
-        if (bestRanks[t] != null) {
-          best = Math.min(best, bestRanks[t][i]);
-        }
+      for (int[] threadBest : bestRanks) {
+        best = Math.min(best, threadBest[i]);
       }
       for (int ki = 0; ki < ks.length; ki++) {
         if (best < ks[ki]) {
@@ -294,12 +290,13 @@ public final class Evaluator {
   /**
    * Adds the block's metrics (from the selected items), their squares and the lists' popularity to
    * {@code sums[base ..]}, records the items' best positions in {@code b.bestRank}, and stores each user's
-   * values in {@code perUser} when it is not null. {@code itemDegreePtr} is the training item-to-users row
-   * pointer (an item's training-interaction count is the difference of two neighbours).
+   * values in {@code perUser} when it is not null.
    */
-  private static void accumulate(Dataset data, int[] itemDegreePtr, int[] users, int from, int to, int[] ks, int maxK, double[] discount,
+  private static void accumulate(Dataset data, int[] users, int from, int to, int[] ks, int maxK, double[] discount,
       double[] idcg, Block b, double[] sums, int base, double[] perUser) {
     int nk = ks.length;
+    // an item's training-interaction count is the difference of two neighbours of the item-to-users row pointer
+    int[] itemPtr = data.train().itemUsers().rowPtr();
     int[] testPtr = data.test().rowPtr();
     int[] testIdx = data.test().colIdx();
     for (int q = 0; q < to - from; q++) {
@@ -323,7 +320,7 @@ public final class Evaluator {
             hits++;
             dcg += discount[p];
           }
-          popularity += itemDegreePtr[item + 1] - itemDegreePtr[item];
+          popularity += itemPtr[item + 1] - itemPtr[item];
           if (p < b.bestRank[item]) {
             b.bestRank[item] = p;
           }
